@@ -1,0 +1,172 @@
+// Copies values across the QuickJS boundary. Host → VM: primitives, bigint, byte buffers (copied), arrays,
+// Maps, errors (with `code`), plain objects, class instances (their methods bound), functions. VM → host:
+// the same, plus callback ids ({ $cb }) that become host functions delivering into the VM, and VM
+// functions or objects that become host proxies (used by tests that drive the VM's `device` from Node).
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten";
+
+export interface MarshalHost {
+  readonly context: QuickJSContext;
+  /** VM helper functions (prelude HELPERS), by name. */
+  helper(name: string): QuickJSHandle;
+  /** A host function that delivers a VM callback by id, later, from the host's event loop. */
+  callbackFor(id: number): (...args: unknown[]) => void;
+  /** A host function that calls the VM function `fn` with `self` as this; duplicates what it keeps. */
+  proxyFunction(fn: QuickJSHandle, self: QuickJSHandle | undefined): (...args: unknown[]) => unknown;
+  /** Runs host code called from the VM; thrown host errors become VM exceptions. */
+  guard(run: () => QuickJSHandle | undefined): QuickJSHandle | { error: QuickJSHandle } | undefined;
+}
+
+const MAX_DEPTH = 32;
+
+export class Marshaller {
+  constructor(private readonly host: MarshalHost) {}
+
+  private get vm(): QuickJSContext {
+    return this.host.context;
+  }
+
+  private callHelper(name: string, ...args: QuickJSHandle[]): QuickJSHandle {
+    return this.vm.unwrapResult(this.vm.callFunction(this.host.helper(name), this.vm.undefined, ...args));
+  }
+
+  toVM(value: unknown, depth = 0): QuickJSHandle {
+    const vm = this.vm;
+    if (depth > MAX_DEPTH) throw new RangeError("value nested too deeply to cross into the VM");
+    switch (typeof value) {
+      case "undefined": return vm.undefined;
+      case "boolean": return value ? vm.true : vm.false;
+      case "number": return vm.newNumber(value);
+      case "string": return vm.newString(value);
+      case "bigint": return vm.newBigInt(value);
+      case "function": return this.functionToVM(value as (...args: unknown[]) => unknown, undefined);
+      case "symbol": throw new TypeError("symbols do not cross into the VM");
+    }
+    if (value === null) return vm.null;
+    if (value instanceof ArrayBuffer) return vm.newArrayBuffer(value.slice(0));
+    if (ArrayBuffer.isView(value)) {
+      return vm.newArrayBuffer(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer);
+    }
+    if (Array.isArray(value)) {
+      const array = vm.newArray();
+      value.forEach((item, i) => {
+        const h = this.toVM(item, depth + 1);
+        vm.setProp(array, i, h);
+        h.dispose();
+      });
+      return array;
+    }
+    if (value instanceof Map) {
+      const entries = this.toVM(Array.from(value), depth + 1);
+      const map = this.callHelper("map", entries);
+      entries.dispose();
+      return map;
+    }
+    if (value instanceof Error) {
+      const code = (value as { code?: unknown }).code;
+      const parts = [value.name, value.message, code === undefined ? null : String(code)].map((v) => this.toVM(v));
+      const error = this.callHelper("error", ...parts);
+      parts.forEach((p) => p.dispose());
+      return error;
+    }
+    const object = vm.newObject();
+    const source = value as Record<string, unknown>;
+    const proto = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null;
+    for (const key of Object.keys(source)) {
+      const item = source[key];
+      if (item === undefined) continue;
+      if (!plain && item !== null && typeof item === "object") continue; // an instance's internal state
+      const h = typeof item === "function" ? this.functionToVM(item as (...a: unknown[]) => unknown, value) : this.toVM(item, depth + 1);
+      vm.setProp(object, key, h);
+      h.dispose();
+    }
+    if (!plain) {
+      for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+        for (const key of Object.getOwnPropertyNames(p)) {
+          const method = (p as Record<string, unknown>)[key];
+          if (key === "constructor" || typeof method !== "function" || key in source) continue;
+          const h = this.functionToVM(method as (...a: unknown[]) => unknown, value);
+          vm.setProp(object, key, h);
+          h.dispose();
+        }
+      }
+    }
+    return object;
+  }
+
+  private functionToVM(fn: (...args: unknown[]) => unknown, self: unknown): QuickJSHandle {
+    const isClass = /^class[\s{]/.test(Function.prototype.toString.call(fn));
+    return this.vm.newFunction(fn.name || "host", (...args) =>
+      this.host.guard(() => {
+        const hostArgs = args.map((a) => this.fromVM(a));
+        const result = isClass ? Reflect.construct(fn, hostArgs) : fn.apply(self, hostArgs);
+        return this.toVM(result);
+      }),
+    );
+  }
+
+  fromVM(handle: QuickJSHandle, depth = 0): unknown {
+    const vm = this.vm;
+    if (depth > MAX_DEPTH) throw new RangeError("value nested too deeply to leave the VM");
+    const type = vm.typeof(handle);
+    switch (type) {
+      case "undefined": return undefined;
+      case "boolean": case "number": case "string": return vm.dump(handle);
+      case "bigint": return vm.getBigInt(handle);
+      case "function": return this.host.proxyFunction(handle, undefined);
+      case "symbol": throw new TypeError("symbols do not leave the VM");
+    }
+    if (vm.eq(handle, vm.null)) return null;
+    const kindHandle = this.callHelper("kind", handle);
+    const kind = vm.getString(kindHandle);
+    kindHandle.dispose();
+    switch (kind) {
+      case "ab": {
+        const lifetime = vm.getArrayBuffer(handle);
+        const copy = lifetime.value.slice().buffer;
+        lifetime.dispose();
+        return copy;
+      }
+      case "view": {
+        const ab = this.callHelper("view", handle);
+        const out = this.fromVM(ab, depth);
+        ab.dispose();
+        return out;
+      }
+      case "array": {
+        const length = vm.getProp(handle, "length").consume((h) => vm.getNumber(h));
+        const out: unknown[] = [];
+        for (let i = 0; i < length; i++) out.push(vm.getProp(handle, i).consume((h) => this.fromVM(h, depth + 1)));
+        return out;
+      }
+      case "map": {
+        const entries = this.callHelper("entries", handle);
+        const out = new Map(this.fromVM(entries, depth + 1) as Array<[unknown, unknown]>);
+        entries.dispose();
+        return out;
+      }
+      case "error": {
+        const parts = this.callHelper("errorParts", handle);
+        const [name, message, code] = vm.dump(parts) as [string, string, string | null];
+        parts.dispose();
+        const C = name === "TypeError" ? TypeError : name === "RangeError" ? RangeError : Error;
+        const error = new C(message) as Error & { code?: string };
+        if (name !== error.name) error.name = name;
+        if (code !== null) error.code = code;
+        return error;
+      }
+      case "cb":
+        return this.host.callbackFor(vm.getProp(handle, "$cb").consume((h) => vm.getNumber(h)));
+    }
+    const keys = this.callHelper("keys", handle);
+    const names = vm.dump(keys) as string[];
+    keys.dispose();
+    const out: Record<string, unknown> = {};
+    for (const name of names) {
+      out[name] = vm.getProp(handle, name).consume((h) =>
+        vm.typeof(h) === "function" ? this.host.proxyFunction(h, handle) : this.fromVM(h, depth + 1),
+      );
+    }
+    return out;
+  }
+}

@@ -81,10 +81,13 @@ export class Marshaller {
       h.dispose();
     }
     if (!plain) {
+      const done = new Set(Object.keys(source));
       for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
         for (const key of Object.getOwnPropertyNames(p)) {
-          const method = (p as Record<string, unknown>)[key];
-          if (key === "constructor" || typeof method !== "function" || key in source) continue;
+          // Methods only: a getter read off the prototype would run without its instance.
+          const method = Object.getOwnPropertyDescriptor(p, key)?.value;
+          if (key === "constructor" || typeof method !== "function" || done.has(key)) continue;
+          done.add(key);
           const h = this.functionToVM(method as (...a: unknown[]) => unknown, value);
           vm.setProp(object, key, h);
           h.dispose();

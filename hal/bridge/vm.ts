@@ -52,9 +52,7 @@ export class AgentStoppedError extends Error {
 }
 
 export interface VMMemory {
-  /** Bytes malloc'd by the runtime (QuickJS malloc_size). */
-  readonly mallocSize: number;
-  /** Bytes in use by objects, strings, shapes, bytecode... (QuickJS memory_used_size). */
+  /** Bytes the runtime has allocated: objects, strings, shapes, bytecode... (QuickJS memory_used_size). */
   readonly memoryUsed: number;
   readonly objects: number;
 }
@@ -166,10 +164,7 @@ export class AgentVM {
 
   private settleHost(handle: QuickJSHandle): unknown {
     const state = this.context.getPromiseState(handle);
-    if (state.type === "fulfilled" && state.notAPromise) {
-      state.value.dispose();
-      return this.marshal.fromVM(handle);
-    }
+    if (state.type === "fulfilled" && state.notAPromise) return this.marshal.fromVM(handle); // state.value is `handle`
     if (state.type === "fulfilled") return Promise.resolve(state.value.consume((h) => this.marshal.fromVM(h)));
     if (state.type === "rejected") return Promise.reject(state.error.consume((h) => this.marshal.fromVM(h)));
     return this.context.resolvePromise(handle).then((r) => {
@@ -191,10 +186,10 @@ export class AgentVM {
     const usage = this.runtime.computeMemoryUsage();
     const m = this.context.dump(usage) as Record<string, number>;
     usage.dispose();
-    return { mallocSize: m.malloc_size, memoryUsed: m.memory_used_size, objects: m.obj_count };
+    return { memoryUsed: m.memory_used_size, objects: m.obj_count };
   }
 
-  /** Highest malloc_size seen at the end of an entry. */
+  /** Highest memory_used_size seen at the end of an entry. */
   get peakMemory(): number {
     return this.peak;
   }
@@ -237,7 +232,7 @@ export class AgentVM {
     if (outer) {
       if (!this.stopped && !(failure instanceof AgentStoppedError)) this.drain();
       this.runtime.removeInterruptHandler();
-      if (!this.stopped) this.peak = Math.max(this.peak, this.memory().mallocSize);
+      if (!this.stopped) this.peak = Math.max(this.peak, this.memory().memoryUsed);
       if (failure instanceof AgentStoppedError) this.stop(failure);
       this.flush();
     }

@@ -31,12 +31,12 @@ for (let i = 0; i < 7; i++) {
   const handset = await Handset.boot({ directory: dir.path });
   boots.push(performance.now() - started);
   await handset.idle();
-  heaps.push(handset.vm.memory().mallocSize);
+  heaps.push(handset.vm.memory().memoryUsed);
   handset.shutdown();
   dir.remove();
 }
 add("boot: new runtime, prelude, evaluate bundle (median of 6, first dropped)", median(boots.slice(1)), "ms");
-add("QuickJS heap after boot (malloc_size)", median(heaps), "bytes");
+add("QuickJS heap after boot (memory_used_size)", median(heaps), "bytes");
 
 const entries = join(ROOT, "build", "out", "bench");
 if (existsSync(entries)) {

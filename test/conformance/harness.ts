@@ -5,7 +5,7 @@ import type { Device } from "../../hal/device.js";
 import type { DeviceControl } from "../../hal/emulated/device.js";
 import { createEmulatedDevice } from "../../hal/emulated/device.js";
 import { AgentVM } from "../../hal/bridge/vm.js";
-import { DEBUG_SYNC, TestQuickJSWASMModule, newQuickJSWASMModule } from "quickjs-emscripten";
+import { assertNoLeak, leakCheckedModule } from "../support/leak.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,7 +52,7 @@ export function bridgeTarget(variant: "release" | "debug"): ConformanceTarget {
       const directory = mkdtempSync(join(tmpdir(), "dm-conf-"));
       const emulated = createEmulatedDevice({ directory, time: options.time, trust: options.trust });
       // debug-sync: a module of its own that fails the test if anything is left allocated after dispose.
-      const module = variant === "debug" ? new TestQuickJSWASMModule(await newQuickJSWASMModule(DEBUG_SYNC)) : undefined;
+      const module = variant === "debug" ? await leakCheckedModule() : undefined;
       const vm = await AgentVM.create({ device: emulated.device, bundle: "void 0", variant, module, deadline: 5000 });
       return {
         device: vm.reflect("device") as Device,
@@ -60,7 +60,7 @@ export function bridgeTarget(variant: "release" | "debug"): ConformanceTarget {
         directory,
         async dispose() {
           vm.dispose();
-          module?.assertNoMemoryAllocated();
+          if (module) assertNoLeak(module);
           emulated.close();
           rmSync(directory, { recursive: true, force: true });
         },

@@ -4,9 +4,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEBUG_SYNC, TestQuickJSWASMModule, newQuickJSWASMModule } from "quickjs-emscripten";
 import { Handset } from "../../hal/emulated/handset.js";
 import { ROOT, tempDir, until } from "../support/temp.js";
+import { assertNoLeak, leakCheckedModule } from "../support/leak.js";
 
 /** Budgets of the foundation stage (issue 2); the session raises the bundle budget to 128 KB. */
 const BUNDLE_BUDGET = 40 * 1024;
@@ -36,11 +36,12 @@ describe("the agent bundle over the emulated HAL", () => {
     const handset = await Handset.boot({ directory: dir.path });
     try {
       await handset.idle();
-      handset.control.modem.inject("0791448720003023440c91449703529096000438f1");
+      const pdu = "0791448720003023440c91449703529096000438f1";
+      handset.control.modem.inject(pdu);
       await until(() => handset.control.modem.waiting() === 0, 5000, "the acknowledgement");
       const event = handset.control.trace.find((e) => e.name === "sms.received");
       assert.equal(event?.step, 2);
-      assert.equal(event?.detail?.bytes, 20);
+      assert.equal(event?.detail?.bytes, pdu.length / 2);
     } finally {
       handset.shutdown();
       dir.remove();
@@ -70,7 +71,7 @@ describe("the agent bundle over the emulated HAL", () => {
     const handset = await Handset.boot({ directory: dir.path });
     try {
       await handset.idle();
-      const heap = handset.vm.memory().mallocSize;
+      const heap = handset.vm.memory().memoryUsed;
       assert.ok(heap <= BOOT_HEAP_BUDGET, `heap after boot is ${heap} bytes, budget ${BOOT_HEAP_BUDGET}`);
     } finally {
       handset.shutdown();
@@ -80,7 +81,7 @@ describe("the agent bundle over the emulated HAL", () => {
 
   it("leaves nothing allocated on debug-sync after a boot, an SMS and a shutdown", async () => {
     const dir = tempDir();
-    const module = new TestQuickJSWASMModule(await newQuickJSWASMModule(DEBUG_SYNC));
+    const module = await leakCheckedModule();
     const handset = await Handset.boot({ directory: dir.path, module, deadline: 10_000 });
     try {
       await handset.idle();
@@ -92,6 +93,6 @@ describe("the agent bundle over the emulated HAL", () => {
       handset.shutdown();
       dir.remove();
     }
-    module.assertNoMemoryAllocated();
+    assertNoLeak(module);
   });
 });

@@ -10,7 +10,7 @@ const BUNDLE = `
 let ticks = 0;
 globalThis.dmAgent = {
   spin() { for (;;) {} },
-  hog() { const a = []; for (;;) a.push(new Array(1024).fill(a.length)); },
+  hog() { const a = []; for (;;) a.push({ n: a.length, s: String(a.length) }); },
   deep() { const f = (n) => f(n + 1) + 1; return f(0); },
   openSms() { this.sms = new device.io.SMS({ onReadable() { for (;;) {} } }); },
   spinLater() { device.timer.set(() => { for (;;) {} }, 10); device.timer.set(() => { ticks++; }, 20); },

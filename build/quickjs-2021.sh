@@ -35,7 +35,8 @@ fi
 
 t0=$(date +%s)
 stale=0
-if [ ! -f "$LIB" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$CC $LIB_CFLAGS" ]; then
+RECIPE="$CC $LIB_CFLAGS | $FILES"
+if [ ! -f "$LIB" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$RECIPE" ]; then
   stale=1
 elif [ -n "$(find "$SRC" -maxdepth 1 \( -name '*.c' -o -name '*.h' -o -name VERSION \) -newer "$LIB" -print -quit)" ]; then
   stale=1
@@ -58,7 +59,7 @@ if [ "$stale" = 1 ]; then
   rm -f "$LIB.tmp"
   $AR rcs "$LIB.tmp" $(for f in $FILES; do echo "$OUT/obj/$f.o"; done)
   mv -f "$LIB.tmp" "$LIB"
-  echo "$CC $LIB_CFLAGS" >"$STAMP"
+  echo "$RECIPE" >"$STAMP"
 fi
 
 RUNNER=$OUT/run-scripts

@@ -4,6 +4,8 @@ import type { Completion } from "./common.js";
  * The native configuration store (the "registry"): hierarchical, typed, transactional. Keys are
  * "/"-joined segments: no empty segment, no leading or trailing "/", no segment "." or "..". Reads are
  * synchronous; every mutation goes through a transaction; only commit() is asynchronous, and it is durable.
+ * The key "" names the domain's root: it always exists and reads as a node. Strings may hold any code
+ * point; lone surrogates are not kept (a port storing UTF-8 cannot).
  */
 export type ConfigValue =
   | { readonly type: "node" } // interior key with no value
@@ -30,7 +32,11 @@ export interface ConfigReader {
 }
 
 export interface ConfigDomain extends ConfigReader {
-  /** Start the domain's transaction. One at a time: a second begin() throws EBUSY; after close, EBADF. */
+  /**
+   * Start the domain's transaction. One at a time: begin() throws EBUSY while any open transaction (of this
+   * or another domain) covers the same key, an ancestor or a descendant; transactions on separate subtrees
+   * run independently. After close, EBADF. The domain's own reads see committed data only.
+   */
   begin(): ConfigTransaction;
   /** Idempotent; rolls back an open transaction. */
   close(): void;

@@ -20,7 +20,7 @@ function elements(e: XmlElement, path: string): XmlElement[] {
   const out: XmlElement[] = [];
   for (const c of e.children) {
     if (isElement(c)) out.push(c);
-    else if (typeof c !== "string" || c.trim() !== "") throw new SyncMLError("invalid-value", "text where elements belong", path);
+    else if (typeof c !== "string" || trimXml(c) !== "") throw new SyncMLError("invalid-value", "text where elements belong", path);
   }
   return out;
 }
@@ -39,7 +39,9 @@ function rawText(e: XmlElement, path: string): string {
   return s;
 }
 
-const text = (e: XmlElement, path: string): string => rawText(e, path).trim();
+/** Trims XML white space only (String#trim would also eat NBSP and other Unicode spaces that are data). */
+export const trimXml = (s: string): string => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+const text = (e: XmlElement, path: string): string => trimXml(rawText(e, path));
 
 function int(e: XmlElement, path: string): number {
   const s = text(e, path);
@@ -123,9 +125,11 @@ function parseCred(e: XmlElement, path: string): Cred {
  * (no trimming: a value may end in a space); opaque bytes stay bytes when the format is bin or they are not UTF-8.
  */
 function parseData(e: XmlElement, path: string, format: string | undefined): ItemData {
-  const els = elements(e, path);
-  if (els.length > 1) throw new SyncMLError("unexpected-element", "more than one element in Data", path);
-  if (els.length === 1) return els[0];
+  const els = e.children.filter(isElement);
+  if (els.length) {
+    if (els.length > 1) throw new SyncMLError("unexpected-element", "more than one element in Data", path);
+    return elements(e, path)[0];
+  }
   if (e.children.every((c) => typeof c === "string")) return e.children.join("");
   const parts = e.children.map((c) => (typeof c === "string" ? utf8Encode(c) : (c as Uint8Array)));
   let bytes = parts[0];

@@ -32,7 +32,7 @@ class Reader {
   pos = 0;
   page = 0;
   lang: Lang = SYNCML;
-  table = new Uint8Array(0);
+  table: Uint8Array = new Uint8Array(0);
   charset = UTF8;
   private strings = new Map<number, string>();
 
@@ -63,8 +63,10 @@ class Reader {
 
   decode(bytes: Uint8Array): string {
     let s: string | undefined;
-    if (this.charset === 4) s = String.fromCharCode.apply(null, Array.from(bytes));
-    else s = utf8Decode(bytes, true);
+    if (this.charset === 4) {
+      s = "";
+      for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 4096)));
+    } else s = utf8Decode(bytes, true);
     if (s === undefined) this.fail("invalid-utf8", "string is not valid UTF-8");
     this.spend(s.length);
     return s;
@@ -160,7 +162,6 @@ class Reader {
           if (len > this.b.length - this.pos) this.fail("truncated", "OPAQUE longer than the document");
           const bytes = this.b.slice(this.pos, this.pos + len);
           this.pos += len;
-          this.budget.text += 0; // bytes are bounded by the input itself
           const nested = name === "Data" && this.lang === SYNCML ? this.nested(bytes, depth + 1) : undefined;
           children.push(nested ?? bytes);
         } else if ((c & 0x3f) < 5) this.fail("wbxml-token", `global token 0x${c.toString(16)} is not used by SyncML`);
@@ -172,7 +173,7 @@ class Reader {
     }
     // Whitespace beside elements is not content (as libwbxml and XML readers treat it).
     if (children.some((c) => typeof c === "object" && !(c instanceof Uint8Array))) {
-      return { name, children: children.filter((c) => typeof c !== "string" || c.trim() !== "") };
+      return { name, children: children.filter((c) => typeof c !== "string" || !/^[ \t\r\n]*$/.test(c)) };
     }
     return { name, children };
   }

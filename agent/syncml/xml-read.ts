@@ -27,16 +27,30 @@ function decodeEntities(s: string): string {
   });
 }
 
-/** Rejects every `<!` that is not a comment or CDATA: DOCTYPE, ENTITY, ELEMENT, ATTLIST… */
-function rejectDeclarations(s: string): void {
+// A DOCTYPE naming only an external DTD (as libwbxml and many servers write) is skipped, never resolved; one with
+// an internal subset (where entities are declared) is refused.
+const DOCTYPE = /^<!DOCTYPE\s+[A-Za-z_][\w.:-]*(?:\s+(?:PUBLIC\s+(?:"[^"]*"|'[^']*')\s+|SYSTEM\s+)(?:"[^"<>]*"|'[^'<>]*'))?\s*>/;
+
+/** Rejects every `<!` that is not a comment, CDATA or that DOCTYPE; returns the text without the DOCTYPE. */
+function stripDeclarations(s: string): string {
   let i = 0;
+  let doctype = false;
   while ((i = s.indexOf("<!", i)) >= 0) {
+    if (!doctype && s.startsWith("<!DOCTYPE", i) && !/<[A-Za-z_]/.test(s.slice(0, i))) {
+      const m = DOCTYPE.exec(s.slice(i, i + 512));
+      doctype = true;
+      if (m) {
+        s = s.slice(0, i) + s.slice(i + m[0].length);
+        continue;
+      }
+    }
     const close = s.startsWith("<!--", i) ? "-->" : s.startsWith("<![CDATA[", i) ? "]]>" : "";
     if (!close) throw new SyncMLError("xml-forbidden", `markup declaration ${JSON.stringify(s.slice(i, i + 10))} is not allowed`);
     const end = s.indexOf(close, i + 4);
-    if (end < 0) return; // unterminated: the well-formedness check reports it
+    if (end < 0) break; // unterminated: the well-formedness check reports it
     i = end + close.length;
   }
+  return s;
 }
 
 type Ordered = Record<string, unknown>;
@@ -60,7 +74,7 @@ function convert(nodes: Ordered[]): XmlChild[] {
     if (last >= 0 && typeof out[last] === "string") out[last] += s;
     else out.push(s);
   }
-  return hasElement ? out.filter((c) => typeof c !== "string" || c.trim() !== "") : out;
+  return hasElement ? out.filter((c) => typeof c !== "string" || !/^[ \t\r\n]*$/.test(c)) : out;
 }
 
 export function readXml(input: string | Uint8Array, limits: Limits): XmlElement {
@@ -68,7 +82,7 @@ export function readXml(input: string | Uint8Array, limits: Limits): XmlElement 
   let s = typeof input === "string" ? input : utf8Decode(input, true);
   if (s === undefined) throw new SyncMLError("invalid-utf8", "XML is not valid UTF-8");
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-  rejectDeclarations(s);
+  s = stripDeclarations(s);
   let elements = 0;
   const parser = new XMLParser({
     preserveOrder: true,
@@ -93,7 +107,7 @@ export function readXml(input: string | Uint8Array, limits: Limits): XmlElement 
   } catch (e) {
     throw asSyncMLError(e, "xml-syntax");
   }
-  const roots = convert(nodes).filter((c) => typeof c !== "string" || c.trim() !== "");
+  const roots = convert(nodes).filter((c) => typeof c !== "string" || !/^[ \t\r\n]*$/.test(c));
   if (roots.length !== 1 || typeof roots[0] !== "object") throw new SyncMLError("xml-syntax", "not exactly one root element");
   return roots[0] as XmlElement;
 }

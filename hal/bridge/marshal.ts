@@ -36,7 +36,14 @@ export class Marshaller {
       case "undefined": return vm.undefined;
       case "boolean": return value ? vm.true : vm.false;
       case "number": return vm.newNumber(value);
-      case "string": return vm.newString(value);
+      case "string": {
+        if (!value.includes("\0")) return vm.newString(value);
+        // newString goes through a C string and would stop at the first NUL: join the pieces in the VM.
+        const parts = this.toVM(value.split("\0"), depth + 1);
+        const joined = this.callHelper("joinNul", parts);
+        parts.dispose();
+        return joined;
+      }
       case "bigint": return vm.newBigInt(value);
       case "function": return this.functionToVM(value as (...args: unknown[]) => unknown, undefined);
       case "symbol": throw new TypeError("symbols do not cross into the VM");
@@ -114,7 +121,13 @@ export class Marshaller {
     const type = vm.typeof(handle);
     switch (type) {
       case "undefined": return undefined;
-      case "boolean": case "number": case "string": return vm.dump(handle);
+      case "boolean": case "number": return vm.dump(handle);
+      case "string": {
+        const text = vm.getString(handle);
+        // getString stops at a NUL (C string): when the lengths differ, split in the VM and join here.
+        if (text.length === vm.getProp(handle, "length").consume((h) => vm.getNumber(h))) return text;
+        return (this.callHelper("splitNul", handle).consume((parts) => this.fromVM(parts, depth + 1)) as string[]).join("\0");
+      }
       case "bigint": return vm.getBigInt(handle);
       case "function": return this.host.proxyFunction(handle, undefined);
       case "symbol": throw new TypeError("symbols do not leave the VM");

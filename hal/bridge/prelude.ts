@@ -219,6 +219,8 @@ export const HELPERS = String.raw`({
   },
   view: function (x) { return x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength); },
   entries: function (m) { return Array.from(m); },
+  joinNul: function (parts) { return parts.join("\u0000"); },
+  splitNul: function (s) { return s.split("\u0000"); },
   construct: function (C, args) { return new (Function.prototype.bind.apply(C, [null].concat(args)))(); },
   map: function (entries) { return new Map(entries); },
   errorParts: function (e) { return [e.name, e.message, e.code === undefined ? null : String(e.code)]; },

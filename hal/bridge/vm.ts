@@ -111,7 +111,7 @@ export class AgentVM {
   private install(bundle: string): void {
     this.enter(() => {
       const helpers = this.context.unwrapResult(this.context.evalCode(HELPERS, "helpers.js"));
-      for (const name of ["kind", "view", "entries", "map", "errorParts", "error", "keys", "construct"]) {
+      for (const name of ["kind", "view", "entries", "map", "errorParts", "error", "keys", "construct", "joinNul", "splitNul"]) {
         this.helpers.set(name, this.context.getProp(helpers, name));
       }
       helpers.dispose();

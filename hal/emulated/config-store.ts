@@ -3,7 +3,8 @@
 //
 // On disk, in `directory`:
 //   store.json      the committed state. Line 1 is a header: `dm-agent-config 1 <body bytes> <sha256 hex>`;
-//                   the body is a JSON array of [key, type] or [key, type, value] sorted by key, one a line.
+//                   the body is a JSON array of [key, type] or [key, type, value], one a line, depth first
+//                   with siblings in code-unit order (so every parent comes before its children).
 //                   int64 values are decimal strings; float64 values that JSON cannot hold (NaN, ±Infinity,
 //                   -0) are the strings "NaN", "Infinity", "-Infinity", "-0"; buffers are base64.
 //   store.json.tmp  a commit in progress; deleted on open (a crash may leave it, torn).

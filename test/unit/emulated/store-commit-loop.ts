@@ -1,9 +1,9 @@
 // Child process for the SIGKILL test: commits generation after generation into a store until killed, printing
 // each generation once its commit has been reported durable. Every generation's state is a pure function
 // of its number, so the parent can tell exactly which committed state it finds after the kill.
+import { writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { ConfigValue } from "../../../hal/config.js";
-import type { ConfigTransaction } from "../../../hal/config.js";
+import type { ConfigTransaction, ConfigValue } from "../../../hal/config.js";
 import { openConfigStore } from "../../../hal/emulated/config-store.js";
 
 const KEYS = 40;
@@ -33,14 +33,15 @@ function main(directory: string): void {
   const domain = store.open({ path: "" });
   const current = domain.read("gen");
   let g = current?.type === "int64" ? Number(current.value) : 0;
-  process.stdout.write("ready\n");
+  // Synchronous writes: a generation is reported before the next commit can start.
+  writeSync(1, "ready\n");
   const next = () => {
     g++;
     const tx = domain.begin();
     writeGeneration(tx, g);
     tx.commit((error) => {
       if (error) throw error;
-      process.stdout.write(`${g}\n`);
+      writeSync(1, `${g}\n`);
       next();
     });
   };

@@ -161,7 +161,8 @@ function runAndKill(script: string, directory: string, delayMs: number): Promise
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
     child.on("error", reject);
-    child.on("exit", (code, signal) => {
+    // "close", not "exit": only then has everything the child printed been read.
+    child.on("close", (code, signal) => {
       clearTimeout(deadline);
       clearTimeout(timer);
       if (signal !== "SIGKILL") return reject(new Error(`child exited (${code}, ${signal}): ${err}`));

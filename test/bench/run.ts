@@ -3,6 +3,7 @@
 // (test/bench/entries, bundled by the build) evaluated in a bare QuickJS context.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { RELEASE_SYNC, newQuickJSWASMModule } from "quickjs-emscripten";
 import { Handset } from "../../hal/emulated/handset.js";
 import { tempDir } from "../support/temp.js";
@@ -37,6 +38,48 @@ for (let i = 0; i < 7; i++) {
 }
 add("boot: new runtime, prelude, evaluate bundle (median of 6, first dropped)", median(boots.slice(1)), "ms");
 add("QuickJS heap after boot (memory_used_size)", median(heaps), "bytes");
+
+// Evaluating the bundle alone, in a bare context over the plain-JS device stub (no bridge in the way).
+{
+  const module = await newQuickJSWASMModule(RELEASE_SYNC);
+  const stub = readFileSync(join(ROOT, "test", "engine-2021", "device-stub.js"), "utf8");
+  const bundle = readFileSync(join(ROOT, "build", "out", "dm-agent.js"), "utf8");
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const runtime = module.newRuntime();
+    const context = runtime.newContext();
+    context.unwrapResult(context.evalCode(stub, "device-stub.js")).dispose();
+    const started = performance.now();
+    context.unwrapResult(context.evalCode(bundle, "dm-agent.js")).dispose();
+    times.push(performance.now() - started);
+    runtime.executePendingJobs();
+    context.dispose();
+    runtime.dispose();
+  }
+  add("evaluate the bundle (quickjs-emscripten 2025, median of 11)", median(times), "ms");
+}
+
+// The device engine: QuickJS 2021-03-27 built from npm qjsc's sources (build/quickjs-2021.sh).
+{
+  const runner = join(ROOT, "build", "out", "quickjs-2021", "run-scripts");
+  const built = spawnSync("bash", [join(ROOT, "build", "quickjs-2021.sh")], { encoding: "utf8" });
+  if (built.status === 0 && existsSync(runner)) {
+    const args = ["--memory", join(ROOT, "test", "engine-2021", "device-stub.js"), join(ROOT, "build", "out", "dm-agent.js")];
+    const times: number[] = [];
+    let memory: { malloc_size?: number; memory_used_size?: number } = {};
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const run = spawnSync(runner, args, { encoding: "utf8" });
+      times.push(performance.now() - started);
+      const line = run.stdout.split("\n").find((l) => l.startsWith("{") && l.includes("malloc_size"));
+      if (line) memory = JSON.parse(line);
+    }
+    add("QuickJS 2021 native: process boot + bundle (median of 5)", median(times), "ms");
+    if (memory.malloc_size !== undefined) add("QuickJS 2021 native: heap after boot (malloc_size)", memory.malloc_size, "bytes");
+  } else {
+    add("QuickJS 2021 native: build failed", NaN, "");
+  }
+}
 
 const entries = join(ROOT, "build", "out", "bench");
 if (existsSync(entries)) {

@@ -2,10 +2,14 @@
 // its size, whole and per part. Also bundles each benchmark entry (test/bench/entries) for the bench runner.
 import { rollup, type OutputChunk, type Plugin } from "rollup";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
+import commonjsPlugin from "@rollup/plugin-commonjs";
 import { minify } from "terser";
 import { gzipSync } from "node:zlib";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+
+// The plugin's types describe its ESM default export as a module namespace under NodeNext; it is the function.
+const commonjs = commonjsPlugin as unknown as () => Plugin;
 
 const root = join(import.meta.dirname, "..", "..");
 const dist = join(root, "dist");
@@ -21,7 +25,8 @@ const terserOptions = {
 
 /** Bundles `input` as one IIFE, writes it minified to `file`, returns the unminified chunk (per-module code). */
 async function bundle(input: string, file: string): Promise<{ chunk: OutputChunk; code: string }> {
-  const plugins: Plugin[] = [nodeResolve({ browser: false, preferBuiltins: false })];
+  // fast-xml-parser 4 is CommonJS.
+  const plugins: Plugin[] = [nodeResolve({ browser: false, preferBuiltins: false }), commonjs()];
   const build = await rollup({
     input,
     plugins,

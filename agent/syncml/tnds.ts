@@ -1,5 +1,6 @@
 // TNDS (OMA-TS-DM_TNDS 1.2, `application/vnd.syncml.dmtnds+xml` / `+wbxml`): a management subtree with its run-time
 // properties, as a standalone document or embedded in Item Data. The DTD is the DDF one (MgmtTree/Node).
+import { utf8Decode } from "../bytes/utf8.js";
 import { SyncMLError } from "./errors.js";
 import { withDefaults, type Limits } from "./limits.js";
 import type { XmlElement } from "./model.js";
@@ -116,8 +117,8 @@ function node(e: XmlElement, path: string): TndsNode {
       case "Path": setOnce(n, "path", str(c, q), q); break;
       case "RTProperties": setOnce(n, "props", props(c, q), q); break;
       case "Value": {
-        const bytes = c.children.length === 1 && c.children[0] instanceof Uint8Array;
-        setOnce(n, "value", bytes ? c.children[0] : str(c, q, false), q);
+        const v = c.children[0];
+        setOnce(n, "value", c.children.length === 1 && v instanceof Uint8Array ? v : str(c, q, false), q);
         break;
       }
       case "Node": n.children.push(node(c, `${q}[${n.children.length + 1}]`)); break;
@@ -125,6 +126,8 @@ function node(e: XmlElement, path: string): TndsNode {
     }
   }
   if (n.name === undefined) fail(path, "Node without NodeName");
+  // Opaque values are text unless the node is bin or they are not UTF-8 (the rule Item Data follows).
+  if (n.value instanceof Uint8Array && n.props?.format !== "bin") n.value = utf8Decode(n.value, true) ?? n.value;
   return n as TndsNode;
 }
 
@@ -134,7 +137,7 @@ export function decodeTnds(input: string | Uint8Array | XmlElement, limits?: Par
   if (isElement(input)) root = input;
   else if (typeof input !== "string" && detectEncoding(input) === "wbxml") root = readWbxmlDocument(input, withDefaults(limits), DMDDF).root;
   else root = readXml(input, withDefaults(limits));
-  if (root.name !== "MgmtTree") throw new SyncMLError("not-syncml", `root element is ${root.name}, not MgmtTree`);
+  if (root.name !== "MgmtTree") throw new SyncMLError("not-syncml", `root element is ${root.name.slice(0, 40)}, not MgmtTree`);
   const t: Partial<TndsTree> & { nodes: TndsNode[] } = { nodes: [] };
   for (const c of kids(root, "MgmtTree")) {
     const q = `MgmtTree/${c.name}`;

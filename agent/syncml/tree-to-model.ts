@@ -264,7 +264,7 @@ function parseBody(e: XmlElement, path: string): SyncBody {
 }
 
 export function treeToMessage(root: XmlElement): SyncMLMessage {
-  if (root.name !== "SyncML") throw new SyncMLError("not-syncml", `root element is ${root.name}, not SyncML`);
+  if (root.name !== "SyncML") throw new SyncMLError("not-syncml", `root element is ${root.name.slice(0, 40)}, not SyncML`);
   let header: SyncHdr | undefined;
   let body: SyncBody | undefined;
   for (const c of elements(root, "SyncML")) {

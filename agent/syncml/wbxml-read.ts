@@ -164,7 +164,7 @@ class Reader {
           this.pos += len;
           const nested = name === "Data" && this.lang === SYNCML ? this.nested(bytes, depth + 1) : undefined;
           children.push(nested ?? bytes);
-        } else if ((c & 0x3f) < 5) this.fail("wbxml-token", `global token 0x${c.toString(16)} is not used by SyncML`);
+        } else if ((c & 0x3f) < 4) this.fail("wbxml-token", `global token 0x${c.toString(16)} is not used by SyncML`);
         else {
           this.pos--;
           children.push(this.element(depth + 1));

@@ -77,7 +77,7 @@ export function writeWbxml(root: XmlElement, opts: WbxmlWriteOptions = {}, lang?
     if (!lang!.tokens.has(e.name)) intern(e.name);
     for (const c of e.children) {
       if (typeof c === "string") counts.set(c, (counts.get(c) ?? 0) + 1);
-      else if (isEl(c) && !(e.name === "Data" && lang === SYNCML)) scan(c);
+      else if (isEl(c) && !(e.name === "Data" && lang === SYNCML && (c.name === "DevInf" || c.name === "MgmtTree"))) scan(c);
     }
   };
   scan(root);
@@ -124,11 +124,9 @@ export function writeWbxml(root: XmlElement, opts: WbxmlWriteOptions = {}, lang?
           out.byte(0);
         }
       } else if (c instanceof Uint8Array) opaque(c);
-      else if (e.name === "Data" && lang === SYNCML) {
-        const inner = langOfRoot(c.name);
-        if (!inner || inner === SYNCML) throw new SyncMLError("unencodable", `a ${c.name} document in Data has no WBXML form`);
-        opaque(writeWbxml(c, opts, inner));
-      } else write(c);
+      else if (e.name === "Data" && lang === SYNCML && (c.name === "DevInf" || c.name === "MgmtTree")) {
+        opaque(writeWbxml(c, opts, langOfRoot(c.name)));
+      } else write(c); // other markup in Data stays inline, with LITERAL tags where SyncML has none
     }
     if (content) out.byte(0x01);
   };

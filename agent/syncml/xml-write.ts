@@ -34,17 +34,17 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // Tab, LF, CR and everything from U+0020 except surrogates out of pairs, U+FFFE and U+FFFF.
 const BAD_CHAR = /[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Escapes character data; text with markup in it (escaped XML payloads) goes as CDATA when it can. */
-export function escapeText(s: string): string {
+/** Escapes character data; in Data, text with markup in it (escaped XML payloads) goes as CDATA when it can. */
+export function escapeText(s: string, cdata = false): string {
   if (BAD_CHAR.test(s)) throw new SyncMLError("invalid-char", "text has a character XML 1.0 cannot carry");
   if (!/[<>&\r]/.test(s)) return s;
-  if (s.indexOf("<") >= 0 && s.indexOf("]]>") < 0 && s.indexOf("\r") < 0) return `<![CDATA[${s}]]>`;
+  if (cdata && s.indexOf("<") >= 0 && s.indexOf("]]>") < 0 && s.indexOf("\r") < 0) return `<![CDATA[${s}]]>`;
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 }
 
-function childText(c: Uint8Array, binary: "error" | "base64"): string {
+function childText(c: Uint8Array, binary: "error" | "base64", cdata: boolean): string {
   const s = utf8Decode(c, true);
-  if (s !== undefined && !BAD_CHAR.test(s)) return escapeText(s);
+  if (s !== undefined && !BAD_CHAR.test(s)) return escapeText(s, cdata);
   if (binary === "base64") return `<!-- ${c.length} opaque bytes, shown as Base64 -->${base64Encode(c)}`;
   throw new SyncMLError("unencodable", "binary data cannot be written as XML: send it as b64");
 }
@@ -67,8 +67,8 @@ export function writeXml(root: XmlElement, opts: XmlWriteOptions = {}): string {
     const pretty = indent !== "" && e.children.every((c: XmlChild) => typeof c === "object" && !(c instanceof Uint8Array));
     for (const c of e.children) {
       if (pretty) out.push(`\n${pad}${indent}`);
-      if (typeof c === "string") out.push(escapeText(c));
-      else if (c instanceof Uint8Array) out.push(childText(c, binary));
+      if (typeof c === "string") out.push(escapeText(c, e.name === "Data"));
+      else if (c instanceof Uint8Array) out.push(childText(c, binary, e.name === "Data"));
       else write(c, e, pad + indent);
     }
     if (pretty) out.push(`\n${pad}`);

@@ -18,6 +18,15 @@ export interface MarshalHost {
 
 const MAX_DEPTH = 32;
 
+/** Uses a handle and disposes it even when `use` throws (a leaked handle aborts the runtime at dispose). */
+export function take<T>(handle: QuickJSHandle, use: (h: QuickJSHandle) => T): T {
+  try {
+    return use(handle);
+  } finally {
+    if (handle.alive) handle.dispose();
+  }
+}
+
 export class Marshaller {
   constructor(private readonly host: MarshalHost) {}
 
@@ -55,11 +64,12 @@ export class Marshaller {
     }
     if (Array.isArray(value)) {
       const array = vm.newArray();
-      value.forEach((item, i) => {
-        const h = this.toVM(item, depth + 1);
-        vm.setProp(array, i, h);
-        h.dispose();
-      });
+      try {
+        value.forEach((item, i) => take(this.toVM(item, depth + 1), (h) => vm.setProp(array, i, h)));
+      } catch (error) {
+        array.dispose();
+        throw error;
+      }
       return array;
     }
     if (value instanceof Map) {
@@ -71,37 +81,44 @@ export class Marshaller {
     if (value instanceof Error) {
       const code = (value as { code?: unknown }).code;
       const parts = [value.name, value.message, code === undefined ? null : String(code)].map((v) => this.toVM(v));
-      const error = this.callHelper("error", ...parts);
-      parts.forEach((p) => p.dispose());
-      return error;
+      try {
+        return this.callHelper("error", ...parts);
+      } finally {
+        parts.forEach((p) => p.dispose());
+      }
     }
     const object = vm.newObject();
-    const source = value as Record<string, unknown>;
-    const proto = Object.getPrototypeOf(value);
+    try {
+      this.fillObject(object, value as Record<string, unknown>, depth);
+    } catch (error) {
+      object.dispose();
+      throw error;
+    }
+    return object;
+  }
+
+  private fillObject(object: QuickJSHandle, source: Record<string, unknown>, depth: number): void {
+    const vm = this.vm;
+    const proto = Object.getPrototypeOf(source);
     const plain = proto === Object.prototype || proto === null;
     for (const key of Object.keys(source)) {
       const item = source[key];
       if (item === undefined) continue;
       if (!plain && item !== null && typeof item === "object") continue; // an instance's internal state
-      const h = typeof item === "function" ? this.functionToVM(item as (...a: unknown[]) => unknown, value) : this.toVM(item, depth + 1);
-      vm.setProp(object, key, h);
-      h.dispose();
+      const h = typeof item === "function" ? this.functionToVM(item as (...a: unknown[]) => unknown, source) : this.toVM(item, depth + 1);
+      take(h, () => vm.setProp(object, key, h));
     }
-    if (!plain) {
-      const done = new Set(Object.keys(source));
-      for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-        for (const key of Object.getOwnPropertyNames(p)) {
-          // Methods only: a getter read off the prototype would run without its instance.
-          const method = Object.getOwnPropertyDescriptor(p, key)?.value;
-          if (key === "constructor" || typeof method !== "function" || done.has(key)) continue;
-          done.add(key);
-          const h = this.functionToVM(method as (...a: unknown[]) => unknown, value);
-          vm.setProp(object, key, h);
-          h.dispose();
-        }
+    if (plain) return;
+    const done = new Set(Object.keys(source));
+    for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+      for (const key of Object.getOwnPropertyNames(p)) {
+        // Methods only: a getter read off the prototype would run without its instance.
+        const method = Object.getOwnPropertyDescriptor(p, key)?.value;
+        if (key === "constructor" || typeof method !== "function" || done.has(key)) continue;
+        done.add(key);
+        take(this.functionToVM(method as (...a: unknown[]) => unknown, source), (h) => vm.setProp(object, key, h));
       }
     }
-    return object;
   }
 
   private functionToVM(fn: (...args: unknown[]) => unknown, self: unknown): QuickJSHandle {
@@ -125,46 +142,46 @@ export class Marshaller {
       case "string": {
         const text = vm.getString(handle);
         // getString stops at a NUL (C string): when the lengths differ, split in the VM and join here.
-        if (text.length === vm.getProp(handle, "length").consume((h) => vm.getNumber(h))) return text;
-        return (this.callHelper("splitNul", handle).consume((parts) => this.fromVM(parts, depth + 1)) as string[]).join("\0");
+        if (text.length === take(vm.getProp(handle, "length"), (h) => vm.getNumber(h))) return text;
+        const parts = this.callHelper("splitNul", handle);
+        try {
+          // No NUL: the lengths differ because of lone surrogates, which UTF-8 cannot carry (they arrive
+          // as U+FFFD). Splitting again would recurse until the depth limit.
+          if (take(vm.getProp(parts, "length"), (h) => vm.getNumber(h)) === 1) return text;
+          return (this.fromVM(parts, depth + 1) as string[]).join("\0");
+        } finally {
+          parts.dispose();
+        }
       }
       case "bigint": return vm.getBigInt(handle);
       case "function": return this.host.proxyFunction(handle, undefined);
       case "symbol": throw new TypeError("symbols do not leave the VM");
     }
     if (vm.eq(handle, vm.null)) return null;
-    const kindHandle = this.callHelper("kind", handle);
-    const kind = vm.getString(kindHandle);
-    kindHandle.dispose();
+    const kind = take(this.callHelper("kind", handle), (h) => vm.getString(h));
     switch (kind) {
       case "ab": {
         const lifetime = vm.getArrayBuffer(handle);
-        const copy = lifetime.value.slice().buffer;
-        lifetime.dispose();
-        return copy;
+        try {
+          return lifetime.value.slice().buffer;
+        } finally {
+          lifetime.dispose();
+        }
       }
       case "view": {
-        const ab = this.callHelper("view", handle);
-        const out = this.fromVM(ab, depth);
-        ab.dispose();
-        return out;
+        return take(this.callHelper("view", handle), (ab) => this.fromVM(ab, depth));
       }
       case "array": {
-        const length = vm.getProp(handle, "length").consume((h) => vm.getNumber(h));
+        const length = take(vm.getProp(handle, "length"), (h) => vm.getNumber(h));
         const out: unknown[] = [];
-        for (let i = 0; i < length; i++) out.push(vm.getProp(handle, i).consume((h) => this.fromVM(h, depth + 1)));
+        for (let i = 0; i < length; i++) out.push(take(vm.getProp(handle, i), (h) => this.fromVM(h, depth + 1)));
         return out;
       }
       case "map": {
-        const entries = this.callHelper("entries", handle);
-        const out = new Map(this.fromVM(entries, depth + 1) as Array<[unknown, unknown]>);
-        entries.dispose();
-        return out;
+        return new Map(take(this.callHelper("entries", handle), (e) => this.fromVM(e, depth + 1)) as Array<[unknown, unknown]>);
       }
       case "error": {
-        const parts = this.callHelper("errorParts", handle);
-        const [name, message, code] = vm.dump(parts) as [string, string, string | null];
-        parts.dispose();
+        const [name, message, code] = take(this.callHelper("errorParts", handle), (p) => vm.dump(p)) as [string, string, string | null];
         const C = name === "TypeError" ? TypeError : name === "RangeError" ? RangeError : Error;
         const error = new C(message) as Error & { code?: string };
         if (name !== error.name) error.name = name;
@@ -172,14 +189,12 @@ export class Marshaller {
         return error;
       }
       case "cb":
-        return this.host.callbackFor(vm.getProp(handle, "$cb").consume((h) => vm.getNumber(h)));
+        return this.host.callbackFor(take(vm.getProp(handle, "$cb"), (h) => vm.getNumber(h)));
     }
-    const keys = this.callHelper("keys", handle);
-    const names = vm.dump(keys) as string[];
-    keys.dispose();
+    const names = take(this.callHelper("keys", handle), (k) => vm.dump(k)) as string[];
     const out: Record<string, unknown> = {};
     for (const name of names) {
-      out[name] = vm.getProp(handle, name).consume((h) =>
+      out[name] = take(vm.getProp(handle, name), (h) =>
         vm.typeof(h) === "function" ? this.host.proxyFunction(h, handle) : this.fromVM(h, depth + 1),
       );
     }

@@ -164,6 +164,8 @@ export const PRELUDE = String.raw`(function (host) {
 
   var random = {
     fill: function (buffer) {
+      // Anything else would be "filled" as an empty buffer without a word: a programmer error is a TypeError.
+      if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) throw new TypeError("random.fill: ArrayBuffer or view required");
       var source = host.random.bytes(byteLength(buffer));
       copyInto(buffer, source);
     },

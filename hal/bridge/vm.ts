@@ -295,6 +295,7 @@ export class AgentVM {
         } else {
           result = vm.context.callFunction(f, t ?? vm.context.undefined, ...hs);
         }
+        if (!result.error) vm.copyBack(args, hs);
         hs.forEach((h) => h.dispose());
         if (result.error) throw vm.vmError(result.error);
         return result.value.consume((h) => vm.marshal.fromVM(h));
@@ -302,13 +303,35 @@ export class AgentVM {
     };
   }
 
+  /**
+   * Byte buffers cross into the VM as copies: after a proxied call, what the VM wrote into them goes back into
+   * the caller's buffers, so output arguments (random.fill, request.read(buffer)) work from the host too.
+   */
+  private copyBack(args: unknown[], handles: QuickJSHandle[]): void {
+    args.forEach((arg, i) => {
+      const target = arg instanceof ArrayBuffer ? new Uint8Array(arg)
+        : ArrayBuffer.isView(arg) ? new Uint8Array(arg.buffer, arg.byteOffset, arg.byteLength)
+        : undefined;
+      if (!target) return;
+      const copy = this.context.getArrayBuffer(handles[i]!);
+      try {
+        target.set(copy.value.subarray(0, target.length));
+      } finally {
+        copy.dispose();
+      }
+    });
+  }
+
   /** A VM exception as a host error; engine limits become AgentStoppedError. */
   private vmError(handle: QuickJSHandle): Error {
     let error: Error;
     try {
-      error = handle.consume((h) => this.marshal.fromVM(h)) as Error;
+      error = this.marshal.fromVM(handle) as Error;
     } catch {
       return new AgentStoppedError("engine", "the VM could not report its exception");
+    } finally {
+      // Even when it cannot be converted: a handle left alive aborts the runtime's dispose.
+      handle.dispose();
     }
     if (!(error instanceof Error)) return new Error(`VM threw ${String(error)}`);
     if (error.name === "InternalError") {

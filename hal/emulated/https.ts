@@ -2,7 +2,8 @@
 // retries, cookies), Node errors mapped onto the HAL's codes, and a control to break the network in tests.
 import { request as httpsRequest } from "node:https";
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { rootCertificates } from "node:tls";
+import { isIP } from "node:net";
+import { rootCertificates, type PeerCertificate } from "node:tls";
 import type { ClientRequest } from "node:http";
 import type { ByteBuffer, HalError, HalErrorCode } from "../common.js";
 import type { HTTPClient, HTTPClientConstructor, HTTPClientOptions, HTTPRequest, HTTPRequestOptions } from "../https.js";
@@ -98,6 +99,8 @@ interface Pending {
 class EmulatedHTTPClient implements HTTPClient {
   private readonly queue: Pending[] = [];
   private busy = false;
+  /** The request being sent: no longer in the queue, but close() must cancel it too. */
+  private current: EmulatedHTTPRequest | undefined;
   private closed = false;
   target: unknown;
   private readonly ca: string[] | undefined;
@@ -139,6 +142,7 @@ class EmulatedHTTPClient implements HTTPClient {
     if (this.closed) return;
     this.closed = true;
     this.network.unregister(this);
+    this.current?.close();
     for (const p of this.queue.splice(0)) p.request.close();
   }
 
@@ -156,9 +160,11 @@ class EmulatedHTTPClient implements HTTPClient {
     if (!next) return;
     if (next.request.isClosed()) return this.pump();
     this.busy = true;
+    this.current = next.request;
     this.network.started();
     const finish = () => {
       this.busy = false;
+      this.current = undefined;
       this.network.finished();
       setImmediate(() => this.pump());
     };
@@ -177,6 +183,9 @@ class EmulatedHTTPClient implements HTTPClient {
     };
     this.network.exchanges.push(exchange);
     let ended = false;
+    // Declared before end(), which the early exits below reach before the request (and its timers) exist.
+    let overall: NodeJS.Timeout | undefined;
+    let connect: NodeJS.Timeout | undefined;
     const end = (error: HalError | null) => {
       if (ended) return;
       ended = true;
@@ -198,18 +207,20 @@ class EmulatedHTTPClient implements HTTPClient {
       req = httpsRequest({
         host: this.options.host, port, method: exchange.method, path: exchange.path,
         headers: { ...headers, "content-length": String(body.length) },
-        servername: tls.host ?? this.options.host,
+        // RFC 6066 allows no address in SNI ("" = none); the certificate is still checked against it.
+        servername: isIP(tls.host ?? this.options.host) ? "" : tls.host ?? this.options.host,
         ca: this.ca, cert: this.cert, key: this.key,
         minVersion: tls.minimumVersion ?? "TLSv1.2",
         rejectUnauthorized: true, agent: false,
-        checkServerIdentity: tls.host ? (_h, cert) => checkName(tls.host!, cert) : undefined,
+        // Only when given: an explicit `checkServerIdentity: undefined` fails a Node internal assertion.
+        ...(tls.host ? { checkServerIdentity: (_h: string, cert: PeerCertificate) => checkName(tls.host!, cert) } : {}),
       });
     } catch (error) {
       setImmediate(() => end(halError("EINVAL", (error as Error).message)));
       return;
     }
-    const overall = options.timeout ? setTimeout(() => { req.destroy(); end(halError("ETIMEDOUT", "request timed out")); }, options.timeout) : undefined;
-    const connect = this.options.connectTimeout
+    overall = options.timeout ? setTimeout(() => { req.destroy(); end(halError("ETIMEDOUT", "request timed out")); }, options.timeout) : undefined;
+    connect = this.options.connectTimeout
       ? setTimeout(() => { req.destroy(); end(halError("ETIMEDOUT", "connect timed out")); }, this.options.connectTimeout)
       : undefined;
     req.on("socket", (socket) => socket.once("secureConnect", () => clearTimeout(connect)));
@@ -238,10 +249,10 @@ class EmulatedHTTPClient implements HTTPClient {
 }
 
 /** Hostname check against the name the agent asked for (SNI name), not the connect address. */
-function checkName(name: string, cert: import("node:tls").PeerCertificate): Error | undefined {
+function checkName(name: string, cert: PeerCertificate): Error | undefined {
   const x509 = cert.raw ? new X509Certificate(cert.raw) : undefined;
-  if (x509 && x509.checkHost(name) !== undefined) return undefined;
-  if (x509 && x509.checkIP(name) !== undefined) return undefined;
+  // An address is matched against IP names, anything else against DNS names (checkIP throws for a non-address).
+  if (x509 && (isIP(name) ? x509.checkIP(name) : x509.checkHost(name)) !== undefined) return undefined;
   const error = new Error(`certificate is not valid for ${name}`) as NodeJS.ErrnoException;
   error.code = "ERR_TLS_CERT_ALTNAME_INVALID";
   return error;

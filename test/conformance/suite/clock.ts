@@ -1,7 +1,7 @@
 // Conformance: device.clock and device.timer (hal/clock.d.ts). Virtual time: the control moves it, so the
 // cases are exact and instant. Timer callbacks fire from inside control.time.advance(), which plays the
 // host's event loop; "never synchronous" means never from inside timer.set().
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { TimerId } from "../../../hal/common.js";
 import type { ConformanceDevice, ConformanceTarget } from "../harness.js";
@@ -15,6 +15,10 @@ export function clockConformance(target: ConformanceTarget): void {
     });
     after(async () => {
       await d?.dispose();
+    });
+    afterEach(() => {
+      // Fired one-shot timers and cleared ones are gone from the host too (through the bridge: the VM's clear reached it).
+      assert.equal(d.control.time.pending(), 0, "a timer is still set on the host");
     });
 
     it("now() is a number of ms since the epoch (or NaN while the device has no time)", () => {
@@ -140,6 +144,12 @@ export function clockConformance(target: ConformanceTarget): void {
       assert.throws(() => timer.set(callback, Number.POSITIVE_INFINITY), { name: "RangeError" }, "delay Infinity");
       await d.control.time.advance(100);
       assert.equal(fired, 0, "a rejected timer fired");
+    });
+
+    it("a callback that is not a function is a TypeError", () => {
+      const set = d.device.timer.set as (callback: unknown, delay: number) => unknown;
+      assert.throws(() => set(undefined, 10), { name: "TypeError" });
+      assert.throws(() => set("alert(1)", 10), { name: "TypeError" });
     });
   });
 }

@@ -1,7 +1,7 @@
 // Connectionless WSP Push PDU decoding (WAP-230-WSP §8.2.4.1, §8.4), as carried by WDP over SMS to port 2948
-// (WAP-259-WDP, GSM SMS profile: UDH port addressing; 2948 is the connectionless push port). Real gateways vary: content types come as codes or text or in the general form with
-// parameters, application ids as codes or URIs, and extra headers appear. All of that decodes; only a
-// structure that cannot be walked is an error.
+// (WAP-259-WDP GSM SMS profile: UDH port addressing). Real gateways vary: content types come as codes, as
+// text or in the general form with parameters, application ids as codes or URIs, and extra headers appear.
+// All of that decodes; only a structure that cannot be walked is an error.
 import { utf8Decode } from "../bytes/utf8.js";
 import { APPLICATION_IDS, CONTENT_TYPES, FIELD, FIELD_NAMES, PARAMETER_NAMES } from "./wsp-assigned.js";
 import { ByteReader, checkBytes } from "./reader.js";

@@ -74,6 +74,9 @@ function describeWbxml(h: WbxmlHeader, size: number): string {
     `string table ${h.stringTableLength} bytes, language ${h.language} -->`;
 }
 
+/** Opaque bytes XML cannot carry, made readable: a note, then Base64. */
+const showBinary = (b: Uint8Array) => `<!-- ${b.length} opaque bytes, shown as Base64 -->${Buffer.from(b).toString("base64")}`;
+
 function counts(commands: Command[]): string {
   const n = new Map<string, number>();
   const walk = (cs: Command[]) => cs.forEach((c) => {
@@ -101,7 +104,7 @@ function run(args: Args): number {
 
   if (args.command === "decode") {
     const head = tree.wbxml ? `${describeWbxml(tree.wbxml, bytes.length)}\n` : "";
-    process.stdout.write(head + elementToXml(tree.root, { indent: "  ", declaration: !tree.wbxml, binary: "base64" }));
+    process.stdout.write(head + elementToXml(tree.root, { indent: "  ", declaration: !tree.wbxml, binary: showBinary }));
     if (tree.root.name === "SyncML") {
       try {
         decodeMessage(bytes, limits);

@@ -1,4 +1,5 @@
 // The message codecs: bytes in, model out; model in, bytes or text out.
+import { encodeText } from "./ascii.js";
 import { SyncMLError } from "./errors.js";
 import { withDefaults, type Limits } from "./limits.js";
 import type { SyncMLMessage, XmlElement } from "./model.js";
@@ -52,9 +53,14 @@ export function decodeMessage(bytes: Uint8Array, limits?: Partial<Limits>): Sync
   return treeToMessage(decodeTree(bytes, limits).root);
 }
 
-/** XML text of a message (UTF-8 on the wire: `utf8Encode` it). Compact unless `indent` is given. */
+/** XML text of a message; compact (the wire form) unless `indent` is given. */
 export function encodeXml(msg: SyncMLMessage, opts?: XmlWriteOptions): string {
   return writeXml(messageToTree(msg), opts);
+}
+
+/** The XML message as the UTF-8 bytes that go on the wire. */
+export function encodeXmlBytes(msg: SyncMLMessage, opts?: XmlWriteOptions): Uint8Array {
+  return encodeText(encodeXml(msg, opts));
 }
 
 export function encodeWbxml(msg: SyncMLMessage, opts?: WbxmlWriteOptions): Uint8Array {

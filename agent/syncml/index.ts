@@ -3,7 +3,7 @@ export type * from "./model.js";
 export { SyncMLError, type SyncMLErrorCode } from "./errors.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
 export {
-  decodeMessage, decodeXml, decodeWbxml, decodeTree, detectEncoding, encodeXml, encodeWbxml,
+  decodeMessage, decodeXml, decodeWbxml, decodeTree, detectEncoding, encodeXml, encodeXmlBytes, encodeWbxml,
   type DecodedTree, type Encoding,
 } from "./codec.js";
 export type { XmlWriteOptions } from "./xml-write.js";

@@ -1,6 +1,17 @@
 // The typed OMA DM 1.2 message model (OMA-TS-DM_RepPro-V1_2 over SyncML RepPro 1.2), shared by both codecs.
 // Decoders fill optional fields only when the element was present, so a decoded message compares equal to the
-// message it was encoded from. Strings other than Data are trimmed on decode (servers pad values with whitespace).
+// message it was encoded from.
+//
+// Where the specs leave a choice, this is the reading taken:
+// - Values other than Data are trimmed of XML white space (servers pad them); Item Data is kept exactly.
+// - Required elements that are missing decode as "" or [] (validateMessage reports them) so that the DPU can answer
+//   the one command with a status; unknown elements, repeated single elements and bad numbers are SyncMLErrors.
+// - SyncML commands OMA DM does not use (Put, Map, Search, Sync, Move) decode as Unsupported, for a 406.
+// - WBXML OPAQUE Data is bytes when its Format (Item Meta, else command Meta) is bin or it is not UTF-8, else text.
+//   OPAQUE anywhere else must be UTF-8 text (NextNonce, Cred Data: b64 text, per the Meta Format).
+// - A document inside Data (TNDS MgmtTree, DevInf) is an element; in WBXML it travels as a nested WBXML document in
+//   OPAQUE, its Type as "+wbxml", as libwbxml and DM clients do. Other markup in Data stays inline.
+// - XML carries binary only as b64 text: encoding bytes that are not UTF-8 text to XML is an error.
 
 /** A generic element: what both syntaxes parse to, and the form of a document embedded in Data (TNDS, DevInf). */
 export interface XmlElement {

@@ -1,6 +1,6 @@
 // TNDS (OMA-TS-DM_TNDS 1.2, `application/vnd.syncml.dmtnds+xml` / `+wbxml`): a management subtree with its run-time
 // properties, as a standalone document or embedded in Item Data. The DTD is the DDF one (MgmtTree/Node).
-import { utf8Decode } from "../bytes/utf8.js";
+import { decodeText } from "./ascii.js";
 import { SyncMLError } from "./errors.js";
 import { withDefaults, type Limits } from "./limits.js";
 import type { XmlElement } from "./model.js";
@@ -127,7 +127,7 @@ function node(e: XmlElement, path: string): TndsNode {
   }
   if (n.name === undefined) fail(path, "Node without NodeName");
   // Opaque values are text unless the node is bin or they are not UTF-8 (the rule Item Data follows).
-  if (n.value instanceof Uint8Array && n.props?.format !== "bin") n.value = utf8Decode(n.value, true) ?? n.value;
+  if (n.value instanceof Uint8Array && n.props?.format !== "bin") n.value = decodeText(n.value) ?? n.value;
   return n as TndsNode;
 }
 

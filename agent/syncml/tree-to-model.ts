@@ -1,7 +1,7 @@
 // Generic element tree -> message model. Both codecs end here, so XML and WBXML accept exactly the same messages.
 // Unknown elements are errors (the message is not what we think it is); missing required elements are not: they
 // decode to "" / [] so the DPU can answer the one bad command with its status (validateMessage reports them).
-import { utf8Decode, utf8Encode } from "../bytes/utf8.js";
+import { decodeText, encodeText } from "./ascii.js";
 import { SyncMLError } from "./errors.js";
 import type { Command, Cred, Item, ItemData, LocInfo, Meta, SyncBody, SyncHdr, SyncMLMessage, XmlElement } from "./model.js";
 
@@ -31,7 +31,7 @@ function rawText(e: XmlElement, path: string): string {
   for (const c of e.children) {
     if (typeof c === "string") s += c;
     else if (c instanceof Uint8Array) {
-      const t = utf8Decode(c, true);
+      const t = decodeText(c);
       if (t === undefined) throw new SyncMLError("invalid-utf8", "opaque text is not UTF-8", path);
       s += t;
     } else unexpected(`${path}/${c.name}`);
@@ -49,76 +49,45 @@ function int(e: XmlElement, path: string): number {
   return Number(s);
 }
 
-function once<T, K extends keyof T>(o: T, k: K, v: T[K], path: string): void {
-  if (o[k] !== undefined) throw new SyncMLError("unexpected-element", "element repeated", path);
-  o[k] = v;
-}
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-function parseLoc(e: XmlElement, path: string): LocInfo {
-  const loc: Partial<LocInfo> = {};
+type Parse = (e: XmlElement, path: string) => unknown;
+/** Child element name -> [model field, parser]. */
+type Spec = Record<string, [string, Parse]>;
+
+/**
+ * The fields of an element, by `spec`; children named in `lists` collect into arrays. A repeated single field
+ * is an error, and so is any other child unless `other` takes it (the commands inside Atomic and Sequence).
+ */
+function record(e: XmlElement, path: string, spec: Spec, lists?: Spec, other?: (c: XmlElement, p: string) => void) {
+  const out: Record<string, unknown> = {};
   for (const c of elements(e, path)) {
     const p = `${path}/${c.name}`;
-    if (c.name === "LocURI") once(loc, "locURI", text(c, p), p);
-    else if (c.name === "LocName") once(loc, "locName", text(c, p), p);
+    if (lists && own(lists, c.name)) {
+      const [k, parse] = lists[c.name];
+      ((out[k] ??= []) as unknown[]).push(parse(c, p));
+    } else if (own(spec, c.name)) {
+      const [k, parse] = spec[c.name];
+      if (own(out, k)) throw new SyncMLError("unexpected-element", "element repeated", p);
+      out[k] = parse(c, p);
+    } else if (other) other(c, p);
     else unexpected(p);
   }
-  return { locURI: loc.locURI ?? "", ...loc };
+  return out;
 }
 
-export function parseMeta(e: XmlElement, path: string): Meta {
-  const m: Meta = {};
-  for (const c of elements(e, path)) {
-    const p = `${path}/${c.name}`;
-    switch (c.name) {
-      case "FieldLevel": once(m, "fieldLevel", true, p); break;
-      case "Format": once(m, "format", text(c, p), p); break;
-      case "Type": once(m, "type", text(c, p), p); break;
-      case "Mark": once(m, "mark", text(c, p), p); break;
-      case "Size": once(m, "size", int(c, p), p); break;
-      case "Version": once(m, "version", text(c, p), p); break;
-      case "NextNonce": once(m, "nextNonce", text(c, p), p); break;
-      case "MaxMsgSize": once(m, "maxMsgSize", int(c, p), p); break;
-      case "MaxObjSize": once(m, "maxObjSize", int(c, p), p); break;
-      case "EMI": (m.emi ??= []).push(text(c, p)); break;
-      case "Anchor": {
-        const a: NonNullable<Meta["anchor"]> = {};
-        for (const d of elements(c, p)) {
-          const q = `${p}/${d.name}`;
-          if (d.name === "Last") once(a, "last", text(d, q), q);
-          else if (d.name === "Next") once(a, "next", text(d, q), q);
-          else unexpected(q);
-        }
-        once(m, "anchor", a, p);
-        break;
-      }
-      case "Mem": {
-        const mem: NonNullable<Meta["mem"]> = {};
-        for (const d of elements(c, p)) {
-          const q = `${p}/${d.name}`;
-          if (d.name === "SharedMem") once(mem, "sharedMem", true, q);
-          else if (d.name === "FreeMem") once(mem, "freeMem", int(d, q), q);
-          else if (d.name === "FreeID") once(mem, "freeId", int(d, q), q);
-          else unexpected(q);
-        }
-        once(m, "mem", mem, p);
-        break;
-      }
-      default: unexpected(p);
-    }
-  }
-  return m;
-}
-
-function parseCred(e: XmlElement, path: string): Cred {
-  const cred: Partial<Cred> = {};
-  for (const c of elements(e, path)) {
-    const p = `${path}/${c.name}`;
-    if (c.name === "Meta") once(cred, "meta", parseMeta(c, p), p);
-    else if (c.name === "Data") once(cred, "data", text(c, p), p);
-    else unexpected(p);
-  }
-  return { data: cred.data ?? "", ...cred };
-}
+const flag = () => true;
+const META: Spec = {
+  FieldLevel: ["fieldLevel", flag], Format: ["format", text], Type: ["type", text], Mark: ["mark", text], Size: ["size", int],
+  Version: ["version", text], NextNonce: ["nextNonce", text], MaxMsgSize: ["maxMsgSize", int], MaxObjSize: ["maxObjSize", int],
+  Anchor: ["anchor", (e, p) => record(e, p, { Last: ["last", text], Next: ["next", text] })],
+  Mem: ["mem", (e, p) => record(e, p, { SharedMem: ["sharedMem", flag], FreeMem: ["freeMem", int], FreeID: ["freeId", int] })],
+};
+const parseMeta = (e: XmlElement, path: string) => record(e, path, META, { EMI: ["emi", text] }) as Meta;
+const parseLoc = (e: XmlElement, path: string) =>
+  ({ locURI: "", ...record(e, path, { LocURI: ["locURI", text], LocName: ["locName", text] }) }) as LocInfo;
+const parseCred = (e: XmlElement, path: string) =>
+  ({ data: "", ...record(e, path, { Meta: ["meta", parseMeta], Data: ["data", text] }) }) as Cred;
 
 /**
  * Item Data. Markup inside Data is an embedded document (one root element). Otherwise the text is kept exactly
@@ -131,7 +100,7 @@ function parseData(e: XmlElement, path: string, format: string | undefined): Ite
     return elements(e, path)[0];
   }
   if (e.children.every((c) => typeof c === "string")) return e.children.join("");
-  const parts = e.children.map((c) => (typeof c === "string" ? utf8Encode(c) : (c as Uint8Array)));
+  const parts = e.children.map((c) => (typeof c === "string" ? encodeText(c) : (c as Uint8Array)));
   let bytes = parts[0];
   if (parts.length > 1) {
     bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -139,117 +108,82 @@ function parseData(e: XmlElement, path: string, format: string | undefined): Ite
     for (const p of parts) { bytes.set(p, at); at += p.length; }
   }
   if (format === "bin") return bytes;
-  return utf8Decode(bytes, true) ?? bytes;
+  return decodeText(bytes) ?? bytes;
 }
 
 /** A document carried as markup is described by its XML media type, even when it travelled as WBXML. */
 const xmlType = (type: string): string => type.replace(/\+wbxml$/, "+xml");
 
+const ITEM: Spec = {
+  Target: ["target", parseLoc], Source: ["source", parseLoc], Meta: ["meta", parseMeta], Data: ["data", (e) => e], MoreData: ["moreData", flag],
+};
+
 function parseItem(e: XmlElement, path: string, cmdFormat: string | undefined): Item {
-  const item: Item = {};
-  let data: XmlElement | undefined;
-  for (const c of elements(e, path)) {
-    const p = `${path}/${c.name}`;
-    switch (c.name) {
-      case "Target": once(item, "target", parseLoc(c, p), p); break;
-      case "Source": once(item, "source", parseLoc(c, p), p); break;
-      case "Meta": once(item, "meta", parseMeta(c, p), p); break;
-      case "Data": if (data) unexpected(p); data = c; break;
-      case "MoreData": once(item, "moreData", true, p); break;
-      default: unexpected(p);
-    }
-  }
-  if (data) {
-    const d = (item.data = parseData(data, `${path}/Data`, item.meta?.format ?? cmdFormat));
+  const item = record(e, path, ITEM) as Item;
+  if (item.data !== undefined) {
+    const d = (item.data = parseData(item.data as XmlElement, `${path}/Data`, item.meta?.format ?? cmdFormat));
     if (isElement(d) && item.meta?.type) item.meta.type = xmlType(item.meta.type);
   }
   return item;
 }
 
-function parseChal(e: XmlElement, path: string): Meta {
-  const els = elements(e, path);
-  if (els.length > 1 || (els.length === 1 && els[0].name !== "Meta")) unexpected(`${path}/${els[els.length - 1].name}`);
-  return els.length ? parseMeta(els[0], `${path}/Meta`) : {};
-}
+/** Chal holds one Meta. */
+const parseChal = (e: XmlElement, path: string) => (record(e, path, { Meta: ["meta", parseMeta] }).meta ?? {}) as Meta;
 
-type Parse = (e: XmlElement, path: string) => unknown;
-/** Single-valued children: element name -> [model field, parser]. */
-const FIELDS: Record<string, [string, Parse]> = {
+/** Every single-valued child a command may have. */
+const FIELDS: Spec = {
   CmdID: ["cmdId", text], MsgRef: ["msgRef", text], CmdRef: ["cmdRef", text], Cmd: ["cmd", text], Data: ["data", text],
-  Lang: ["lang", text], Correlator: ["correlator", text], NoResp: ["noResp", () => true], Cred: ["cred", parseCred],
+  Lang: ["lang", text], Correlator: ["correlator", text], NoResp: ["noResp", flag], Cred: ["cred", parseCred],
   Meta: ["meta", parseMeta], Chal: ["chal", parseChal],
 };
-/** Repeated children: element name -> model list. */
-const LISTS: Record<string, string> = { Item: "items", TargetRef: "targetRefs", SourceRef: "sourceRefs" };
+const LISTS: Spec = { Item: ["items", (e) => e], TargetRef: ["targetRefs", text], SourceRef: ["sourceRefs", text] };
 
-const ITEMS = "CmdID NoResp Cred Meta Item";
-/** What each command may contain (SyncML RepPro 1.2 DTD, as OMA DM profiles it), and its defaults. */
-const SHAPES: Record<string, [string, Record<string, unknown>]> = {
-  Add: [ITEMS, {}], Copy: [ITEMS, {}], Delete: [ITEMS, {}], Replace: [ITEMS, {}],
-  Get: [`${ITEMS} Lang`, {}], Exec: [`${ITEMS} Correlator`, {}],
-  Alert: ["CmdID NoResp Cred Data Correlator Item", {}],
-  Results: ["CmdID MsgRef CmdRef Meta TargetRef SourceRef Item", { cmdRef: "", targetRefs: [], sourceRefs: [] }],
-  Status: ["CmdID MsgRef CmdRef Cmd TargetRef SourceRef Cred Chal Data Item",
-    { msgRef: "", cmdRef: "", cmd: "", targetRefs: [], sourceRefs: [], data: "" }],
-  Atomic: ["CmdID NoResp Meta", { commands: [] }], Sequence: ["CmdID NoResp Meta", { commands: [] }],
-};
+/** Which children each command may have (SyncML RepPro 1.2 DTD as OMA DM profiles it), and its defaults. */
+const SHAPES: Record<string, [Spec, Spec, Record<string, string>]> = {};
+function shape(kinds: string, children: string, defaults: Record<string, string> = {}): void {
+  const pick = (from: Spec) => {
+    const s: Spec = {};
+    for (const n of children.split(" ")) if (own(from, n)) s[n] = from[n];
+    return s;
+  };
+  for (const k of kinds.split(" ")) SHAPES[k] = [pick(FIELDS), pick(LISTS), defaults];
+}
+shape("Add Copy Delete Replace", "CmdID NoResp Cred Meta Item");
+shape("Get", "CmdID NoResp Lang Cred Meta Item");
+shape("Exec", "CmdID NoResp Cred Meta Correlator Item");
+shape("Alert", "CmdID NoResp Cred Data Correlator Item");
+shape("Results", "CmdID MsgRef CmdRef Meta TargetRef SourceRef Item", { cmdRef: "" });
+shape("Status", "CmdID MsgRef CmdRef Cmd TargetRef SourceRef Cred Chal Data Item", { msgRef: "", cmdRef: "", cmd: "", data: "" });
+shape("Atomic Sequence", "CmdID NoResp Meta");
 
 function parseCommand(e: XmlElement, path: string, inContainer: boolean): Command {
-  const name = e.name;
-  if (UNSUPPORTED.indexOf(name) >= 0) {
+  const kind = e.name;
+  if (UNSUPPORTED.indexOf(kind) >= 0) {
     const id = e.children.filter(isElement).filter((c) => c.name === "CmdID")[0];
-    return { kind: "Unsupported", name, cmdId: id ? text(id, `${path}/CmdID`) : "" };
+    return { kind: "Unsupported", name: kind, cmdId: id ? text(id, `${path}/CmdID`) : "" };
   }
-  if (!Object.prototype.hasOwnProperty.call(SHAPES, name) || (inContainer && (name === "Status" || name === "Results"))) {
-    unexpected(path);
+  if (!own(SHAPES, kind) || (inContainer && (kind === "Status" || kind === "Results"))) unexpected(path);
+  const [fields, lists, defaults] = SHAPES[kind];
+  const container = kind === "Atomic" || kind === "Sequence";
+  const commands: Command[] = [];
+  const nested = (c: XmlElement, p: string) => commands.push(parseCommand(c, `${p}[${commands.length + 1}]`, true));
+  const cmd: Record<string, unknown> = { kind, cmdId: "", ...defaults, ...record(e, path, fields, lists, container ? nested : undefined) };
+  if (container) cmd.commands = commands;
+  else {
+    if (own(lists, "TargetRef")) for (const k of ["targetRefs", "sourceRefs"]) cmd[k] ??= [];
+    const format = (cmd.meta as Meta | undefined)?.format;
+    cmd.items = ((cmd.items ?? []) as XmlElement[]).map((c, i) => parseItem(c, `${path}/Item[${i + 1}]`, format));
   }
-  const [allowed, defaults] = SHAPES[name];
-  const container = name === "Atomic" || name === "Sequence";
-  const cmd: Record<string, unknown> = { kind: name, cmdId: "" };
-  for (const k of Object.keys(defaults)) cmd[k] = Array.isArray(defaults[k]) ? [] : defaults[k];
-  if (!container) cmd.items = [];
-  const seen: Record<string, boolean> = {};
-  const itemEls: XmlElement[] = [];
-  for (const c of elements(e, path)) {
-    const p = `${path}/${c.name}`;
-    if (allowed.split(" ").indexOf(c.name) < 0) {
-      if (!container) unexpected(p);
-      (cmd.commands as Command[]).push(parseCommand(c, `${p}[${(cmd.commands as Command[]).length + 1}]`, true));
-    } else if (c.name === "Item") itemEls.push(c);
-    else if (LISTS[c.name]) (cmd[LISTS[c.name]] as string[]).push(text(c, p));
-    else {
-      if (seen[c.name]) throw new SyncMLError("unexpected-element", "element repeated", p);
-      seen[c.name] = true;
-      const [key, parse] = FIELDS[c.name];
-      cmd[key] = parse(c, p);
-    }
-  }
-  const format = (cmd.meta as Meta | undefined)?.format;
-  if (!container) cmd.items = itemEls.map((c, i) => parseItem(c, `${path}/Item[${i + 1}]`, format));
   return cmd as unknown as Command;
 }
 
-function parseHeader(e: XmlElement, path: string): SyncHdr {
-  const h: Partial<SyncHdr> = {};
-  for (const c of elements(e, path)) {
-    const p = `${path}/${c.name}`;
-    switch (c.name) {
-      case "VerDTD": once(h, "verDTD", text(c, p), p); break;
-      case "VerProto": once(h, "verProto", text(c, p), p); break;
-      case "SessionID": once(h, "sessionId", text(c, p), p); break;
-      case "MsgID": once(h, "msgId", text(c, p), p); break;
-      case "Target": once(h, "target", parseLoc(c, p), p); break;
-      case "Source": once(h, "source", parseLoc(c, p), p); break;
-      case "RespURI": once(h, "respUri", text(c, p), p); break;
-      case "NoResp": once(h, "noResp", true, p); break;
-      case "Cred": once(h, "cred", parseCred(c, p), p); break;
-      case "Meta": once(h, "meta", parseMeta(c, p), p); break;
-      default: unexpected(p);
-    }
-  }
-  const { verDTD = "", verProto = "", sessionId = "", msgId = "", target = { locURI: "" }, source = { locURI: "" }, ...rest } = h;
-  return { verDTD, verProto, sessionId, msgId, target, source, ...rest };
-}
+const HEADER: Spec = {
+  VerDTD: ["verDTD", text], VerProto: ["verProto", text], SessionID: ["sessionId", text], MsgID: ["msgId", text],
+  Target: ["target", parseLoc], Source: ["source", parseLoc], RespURI: ["respUri", text], NoResp: ["noResp", flag],
+  Cred: ["cred", parseCred], Meta: ["meta", parseMeta],
+};
+const parseHeader = (e: XmlElement, path: string) =>
+  ({ verDTD: "", verProto: "", sessionId: "", msgId: "", target: { locURI: "" }, source: { locURI: "" }, ...record(e, path, HEADER) }) as SyncHdr;
 
 function parseBody(e: XmlElement, path: string): SyncBody {
   const commands: Command[] = [];

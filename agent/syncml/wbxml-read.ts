@@ -1,10 +1,11 @@
 // WBXML 1.1–1.3 bytes -> element tree. Our own decoder: every malformed input ends in a SyncMLError, and
 // depth, element count and decoded text are bounded (string-table references could otherwise amplify).
-import { utf8Decode } from "../bytes/utf8.js";
+import { decodeText } from "./ascii.js";
 import { SyncMLError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { XmlChild, XmlElement } from "./model.js";
 import { DEVINF, DMDDF, LANGS, SYNCML, type Lang } from "./wbxml-tables.js";
+import { NAME } from "./xml-write.js";
 
 export interface WbxmlHeader {
   /** WBXML version byte: 1, 2 or 3 for WBXML 1.1, 1.2, 1.3. */
@@ -26,7 +27,6 @@ interface Budget {
 
 const UTF8 = 106;
 const CHARSETS = [UTF8, 3, 4, 0];
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 class Reader {
   pos = 0;
@@ -66,7 +66,7 @@ class Reader {
     if (this.charset === 4) {
       s = "";
       for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 4096)));
-    } else s = utf8Decode(bytes, true);
+    } else s = decodeText(bytes);
     if (s === undefined) this.fail("invalid-utf8", "string is not valid UTF-8");
     this.spend(s.length);
     return s;
@@ -135,6 +135,7 @@ class Reader {
     if (depth > this.limits.maxDepth) this.fail("too-deep", `nesting deeper than ${this.limits.maxDepth}`);
     if (++this.budget.elements > this.limits.maxElements) this.fail("too-many-elements", `more than ${this.limits.maxElements} elements`);
     const children: XmlChild[] = [];
+    let hasElement = false;
     const text = (s: string) => {
       const last = children.length - 1;
       if (last >= 0 && typeof children[last] === "string") children[last] += s;
@@ -168,11 +169,12 @@ class Reader {
         else {
           this.pos--;
           children.push(this.element(depth + 1));
+          hasElement = true;
         }
       }
     }
     // Whitespace beside elements is not content (as libwbxml and XML readers treat it).
-    if (children.some((c) => typeof c === "object" && !(c instanceof Uint8Array))) {
+    if (hasElement) {
       return { name, children: children.filter((c) => typeof c !== "string" || !/^[ \t\r\n]*$/.test(c)) };
     }
     return { name, children };

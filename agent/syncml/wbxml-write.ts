@@ -1,7 +1,7 @@
 // Element tree -> WBXML (1.1–1.3, UTF-8). Tags come from the language tables (unknown names become LITERAL
 // tags), text is STR_I (or STR_T with a string table), bytes are OPAQUE, and a document embedded in a SyncML
 // Data element (DevInf, TNDS MgmtTree) is written as a nested WBXML document inside OPAQUE.
-import { utf8Encode } from "../bytes/utf8.js";
+import { encodeText } from "./ascii.js";
 import { SyncMLError } from "./errors.js";
 import type { XmlChild, XmlElement } from "./model.js";
 import { SYNCML, langOfRoot, type Lang } from "./wbxml-tables.js";
@@ -66,7 +66,7 @@ export function writeWbxml(root: XmlElement, opts: WbxmlWriteOptions = {}, lang?
     let at = offsets.get(s);
     if (at === undefined) {
       offsets.set(s, (at = table.len));
-      table.bytes(utf8Encode(s));
+      table.bytes(encodeText(s));
       table.byte(0);
     }
     return at;
@@ -76,12 +76,14 @@ export function writeWbxml(root: XmlElement, opts: WbxmlWriteOptions = {}, lang?
   const scan = (e: XmlElement): void => {
     if (!lang!.tokens.has(e.name)) intern(e.name);
     for (const c of e.children) {
-      if (typeof c === "string") counts.set(c, (counts.get(c) ?? 0) + 1);
+      if (typeof c === "string") {
+        if (opts.stringTable) counts.set(c, (counts.get(c) ?? 0) + 1);
+      }
       else if (isEl(c) && !(e.name === "Data" && lang === SYNCML && (c.name === "DevInf" || c.name === "MgmtTree"))) scan(c);
     }
   };
   scan(root);
-  if (opts.stringTable) counts.forEach((n, s) => n > 1 && s.length > 2 && s.indexOf("\0") < 0 && intern(s));
+  counts.forEach((n, s) => n > 1 && s.length > 2 && s.indexOf("\0") < 0 && intern(s));
 
   const out = new Bytes();
   out.byte(opts.version ?? 2);
@@ -117,10 +119,10 @@ export function writeWbxml(root: XmlElement, opts: WbxmlWriteOptions = {}, lang?
         if (at !== undefined) {
           out.byte(0x83);
           out.mb(at);
-        } else if (c.indexOf("\0") >= 0) opaque(utf8Encode(c)); // STR_I cannot hold NUL
+        } else if (c.indexOf("\0") >= 0) opaque(encodeText(c)); // STR_I cannot hold NUL
         else {
           out.byte(0x03);
-          out.bytes(utf8Encode(c));
+          out.bytes(encodeText(c));
           out.byte(0);
         }
       } else if (c instanceof Uint8Array) opaque(c);

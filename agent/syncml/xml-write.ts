@@ -1,7 +1,6 @@
 // Element tree -> XML text. Small on purpose: names are checked, character data is always escaped or put in
 // CDATA, never written raw, and a character XML 1.0 cannot carry is an error rather than a broken document.
-import { base64Encode } from "../bytes/base64.js";
-import { utf8Decode } from "../bytes/utf8.js";
+import { decodeText } from "./ascii.js";
 import { SyncMLError } from "./errors.js";
 import type { XmlChild, XmlElement } from "./model.js";
 
@@ -10,8 +9,11 @@ export interface XmlWriteOptions {
   indent?: string;
   /** Writes `<?xml version="1.0" encoding="UTF-8"?>` first (default true). */
   declaration?: boolean;
-  /** Opaque bytes that are not UTF-8 text: an error (default), or Base64 text after a comment (for people). */
-  binary?: "error" | "base64";
+  /**
+   * Opaque bytes that are not UTF-8 text: an error (the default: XML carries binary only as b64 text), or the
+   * markup this function returns for them (a readable view for people, such as a comment and Base64).
+   */
+  binary?: (bytes: Uint8Array) => string;
 }
 
 /** Namespaces by position: the SyncML root, MetInf under Meta, and documents embedded in Data. */
@@ -30,7 +32,8 @@ function xmlnsFor(e: XmlElement, parent: XmlElement | undefined): string | undef
 const child = (e: XmlElement | undefined, name: string): XmlElement | undefined =>
   e?.children.filter((c): c is XmlElement => typeof c === "object" && !(c instanceof Uint8Array) && c.name === name)[0];
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** Element names the codecs read and write: ASCII XML names without a prefix (all SyncML, DevInf and DDF names). */
+export const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // Tab, LF, CR and everything from U+0020 except surrogates out of pairs, U+FFFE and U+FFFF.
 const BAD_CHAR = /[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -42,16 +45,16 @@ export function escapeText(s: string, cdata = false): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 }
 
-function childText(c: Uint8Array, binary: "error" | "base64", cdata: boolean): string {
-  const s = utf8Decode(c, true);
+function childText(c: Uint8Array, binary: ((bytes: Uint8Array) => string) | undefined, cdata: boolean): string {
+  const s = decodeText(c);
   if (s !== undefined && !BAD_CHAR.test(s)) return escapeText(s, cdata);
-  if (binary === "base64") return `<!-- ${c.length} opaque bytes, shown as Base64 -->${base64Encode(c)}`;
+  if (binary) return binary(c);
   throw new SyncMLError("unencodable", "binary data cannot be written as XML: send it as b64");
 }
 
 export function writeXml(root: XmlElement, opts: XmlWriteOptions = {}): string {
   const indent = opts.indent ?? "";
-  const binary = opts.binary ?? "error";
+  const binary = opts.binary;
   const out: string[] = [];
   if (opts.declaration !== false) out.push(`<?xml version="1.0" encoding="UTF-8"?>${indent ? "\n" : ""}`);
   const write = (e: XmlElement, parent: XmlElement | undefined, pad: string): void => {

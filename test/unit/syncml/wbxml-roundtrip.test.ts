@@ -46,3 +46,14 @@ test("text with NUL travels as OPAQUE and comes back as the same string", () => 
   assert.ok(bytes.indexOf(0xc3) > 0);
   assert.deepEqual(decodeWbxml(bytes), msg);
 });
+
+test("the header names the SyncML version the message declares, numerically or as a literal", () => {
+  const msg = decodeMessage(fixture("pkg1-client-init.xml"));
+  assert.deepEqual(Array.from(encodeWbxml(msg).subarray(0, 4)), [0x02, 0xa4, 0x01, 0x6a]);
+  msg.header.verDTD = "1.1";
+  assert.deepEqual(Array.from(encodeWbxml(msg, { version: 3 }).subarray(0, 4)), [0x03, 0x9f, 0x53, 0x6a]);
+  const literal = encodeWbxml(msg, { literalPublicId: true });
+  assert.deepEqual(Array.from(literal.subarray(0, 5)), [0x02, 0x00, 0x00, 0x6a, 0x1e]);
+  assert.equal(new TextDecoder().decode(literal.subarray(5, 34)), "-//SYNCML//DTD SyncML 1.1//EN");
+  assert.deepEqual(decodeWbxml(literal), msg);
+});

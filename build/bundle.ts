@@ -15,13 +15,14 @@ const root = join(import.meta.dirname, "..", "..");
 const dist = join(root, "dist");
 const out = join(root, "build", "out");
 
-const terserOptions = {
+// A function, not a shared object: terser writes into the options it is given (compress.toplevel).
+const terserOptions = (toplevel: boolean) => ({
   ecma: 2020 as const,
   module: false,
-  toplevel: true,
+  toplevel,
   compress: { passes: 2 },
   format: { comments: false },
-};
+});
 
 /** Bundles `input` as one IIFE, writes it minified to `file`, returns the unminified chunk (per-module code). */
 async function bundle(input: string, file: string): Promise<{ chunk: OutputChunk; code: string }> {
@@ -37,7 +38,7 @@ async function bundle(input: string, file: string): Promise<{ chunk: OutputChunk
   });
   const { output } = await build.generate({ format: "iife", generatedCode: "es2015", strict: true });
   await build.close();
-  const code = (await minify(output[0].code, terserOptions)).code ?? "";
+  const code = (await minify(output[0].code, terserOptions(true))).code ?? "";
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, code);
   return { chunk: output[0], code };
@@ -68,7 +69,7 @@ async function sizeReport(chunk: OutputChunk, code: string): Promise<SizeReport>
   const parts = [];
   for (const [part, source] of byPart) {
     // Each part minified on its own: close to, not exactly, its share of the whole bundle.
-    const min = (await minify(source, { ...terserOptions, toplevel: false })).code ?? "";
+    const min = (await minify(source, terserOptions(false))).code ?? "";
     parts.push({ part, bytes: min.length, gzip: gzipSync(min, { level: 9 }).length });
   }
   parts.sort((a, b) => b.bytes - a.bytes);

@@ -13,7 +13,10 @@ export type PushErrorCode =
   | "bad-header" // malformed WSP header or content type
   | "bad-version" // notification version not one in use (OMA-TS-DM_Notification-V1_2 §6.2.2.6)
   | "bad-notification" // malformed notification trigger header
-  | "bad-snapshot"; // reassembler state that restore() cannot take
+  | "bad-snapshot" // reassembler state that restore() cannot take
+  | "bad-provisioning" // malformed OMA CP wap-provisioningdoc, WBXML or XML (OMA-WAP-TS-ProvCont-V1_1, WAP-192-WBXML)
+  | "provisioning-limit" // a CP document over a size, depth, element or text limit
+  | "bad-bootstrap"; // a bootstrap (w7 APPLICATION or SyncML DM) that cannot make a DM account
 
 export class PushError extends Error {
   readonly code: PushErrorCode;

@@ -77,5 +77,11 @@ export interface Csp {
   add(path: readonly string[], value: DmValue | undefined, context: CspContext): void;
   replace(path: readonly string[], value: DmValue, context: CspContext): void;
   delete(path: readonly string[], context: CspContext): void;
+  /**
+   * Optional: an Add whose target exists already. Without it the tree answers 418. A CSP whose documented
+   * semantics differ (ActiveSync: re-using an account GUID deletes the account) implements them here:
+   * returning means success, throwing gives the status (418 for paths it has no special meaning for).
+   */
+  addExisting?(path: readonly string[], value: DmValue | undefined, context: CspContext): void;
   exec?(path: readonly string[], data: string | undefined, correlator: string | undefined, context: CspContext): Promise<void>;
 }

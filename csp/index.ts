@@ -5,15 +5,12 @@ import type { Csp } from "./csp.js";
 import { devInfoCsp } from "./devinfo/devinfo.js";
 import { devDetailCsp } from "./devdetail/devdetail.js";
 import { dmaccCsp } from "./dmacc/dmacc.js";
+import { activeSyncCsp } from "./activesync/activesync.js";
+import { registryCsp } from "./registry/registry.js";
 
 export function standardCsps(device: Device, limits: UriLimits): Csp[] {
   const info = () => device.info.read();
-  return [devInfoCsp(info), devDetailCsp(info, limits), dmaccCsp()];
+  return [devInfoCsp(info), devDetailCsp(info, limits), dmaccCsp(), activeSyncCsp(), registryCsp()];
 }
 
-/**
- * Factory ACLs, applied when the store has none: every server may read the tree and add under the root
- * (./Vendor subtrees, new DMAcc accounts); each account and what it adds is then governed by the ACLs
- * servers set. DevInfo and DevDetail are read-only by their DDF whatever the ACL says.
- */
-export const FACTORY_ROOT_ACL = "Add=*&Get=*&Replace=*";
+export { FACTORY_ACLS, FACTORY_ROOT_ACL, OPERATOR, applyFactoryDefaults, type FactoryAcl } from "./factory-defaults.js";

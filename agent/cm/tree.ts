@@ -243,7 +243,19 @@ export class TreeSession {
     const segments = uri.segments;
     if (uri.query) status(405, "Add takes no query");
     if (segments.length === 0) status(418, "the root exists");
-    if (this.kind(segments)) status(418, `${formatUri(segments)} already exists`);
+    if (this.kind(segments)) {
+      // Adding what exists is 418, unless the owner defines it (ActiveSync: an Add of an existing account
+      // GUID deletes that account). Such an Add needs the rights of both an Add and a Delete.
+      const existing = this.owner(segments);
+      const ddf = existing.kind === "csp" ? this.ddf(existing.csp, existing.path) : undefined;
+      if (existing.kind !== "csp" || !existing.csp.addExisting || (ddf && ddf.access.indexOf("Add") < 0)) {
+        status(418, `${formatUri(segments)} already exists`);
+      }
+      this.requireAcl("Add", segments.slice(0, -1));
+      this.requireAcl("Delete", segments);
+      existing.csp.addExisting(existing.path, !value || value.format === "node" ? undefined : value, this.context);
+      return;
+    }
     const parent = segments.slice(0, -1);
     const parentKind = this.kind(parent);
     // Servers add whole paths in one Add (./Vendor/X/Y while ./Vendor/X is missing): the missing interior

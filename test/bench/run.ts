@@ -90,11 +90,24 @@ if (existsSync(entries)) {
     const context = runtime.newContext();
     try {
       context.unwrapResult(context.evalCode(readFileSync(join(entries, name), "utf8"), name)).dispose();
-      const result = context.unwrapResult(
-        context.evalCode("JSON.stringify((globalThis.benchmarks || []).map((b) => ({ name: b.name, rows: b.run() })))"),
-      );
-      const suites = JSON.parse(context.getString(result)) as Array<{ name: string; rows: Row[] }>;
-      result.dispose();
+      // Entries may be asynchronous (the session bench awaits HAL callbacks): run them and drain the jobs.
+      context.unwrapResult(
+        context.evalCode(
+          "Promise.all((globalThis.benchmarks || []).map(async (b) => ({ name: b.name, rows: await b.run() })))" +
+            ".then((r) => { globalThis.__bench = JSON.stringify(r); }, (e) => { globalThis.__bench = JSON.stringify({ error: String(e) }); })",
+        ),
+      ).dispose();
+      let text: string | undefined;
+      for (let i = 0; i < 100000 && text === undefined; i++) {
+        runtime.executePendingJobs(-1);
+        const h = context.getProp(context.global, "__bench");
+        if (context.typeof(h) === "string") text = context.getString(h);
+        h.dispose();
+        if (text === undefined && !runtime.hasPendingJob()) break;
+      }
+      const parsed = JSON.parse(text ?? '{"error":"the benchmark never settled"}') as Array<{ name: string; rows: Row[] }> | { error: string };
+      if (!Array.isArray(parsed)) throw new Error(parsed.error);
+      const suites = parsed;
       for (const suite of suites) for (const r of suite.rows) add(`${suite.name}: ${r.metric}`, r.value, r.unit);
     } catch (error) {
       add(`${name}: FAILED ${(error as Error).message}`, NaN, "");

@@ -8,8 +8,9 @@ import { Handset } from "../../hal/emulated/handset.js";
 import { ROOT, tempDir, until } from "../support/temp.js";
 import { assertNoLeak, leakCheckedModule } from "../support/leak.js";
 
-/** Budgets of the foundation stage (issue 2); the session raises the bundle budget to 128 KB. */
-const BUNDLE_BUDGET = 40 * 1024;
+/** Budgets: the bundle may take 128 KB minified since the DM session landed in it (issue 5). The session's
+ * heap budget (2 MiB for 200 commands) is checked in test/integration/session/session-stays-within-budget. */
+const BUNDLE_BUDGET = 128 * 1024;
 const BOOT_HEAP_BUDGET = 1024 * 1024;
 
 describe("the agent bundle over the emulated HAL", () => {

@@ -9,6 +9,7 @@ import type { AuthEntry, AuthType } from "./account.js";
 import { md5 } from "../crypto/md5.js";
 import { base64Decode, base64Encode } from "../bytes/base64.js";
 import { utf8Encode } from "../bytes/utf8.js";
+import { concatBytes } from "../bytes/concat.js";
 
 export const AUTH_BASIC = "syncml:auth-basic";
 export const AUTH_MD5 = "syncml:auth-md5";
@@ -24,17 +25,7 @@ export function schemeType(name: string | undefined): AuthType | undefined {
   return n === "syncml:auth-basic" ? "BASIC" : n === "syncml:auth-md5" ? "DIGEST" : n === "syncml:auth-mac" ? "HMAC" : undefined;
 }
 
-function join(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
-}
+const join = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 const b64md5 = (bytes: Uint8Array): string => base64Encode(md5(bytes));
 const secretHash = (name: string, secret: string): string => b64md5(utf8Encode(`${name}:${secret}`));

@@ -3,6 +3,7 @@
 import { base64Encode } from "../bytes/base64.js";
 import { utf8Decode, utf8Encode } from "../bytes/utf8.js";
 import { md5 } from "../crypto/md5.js";
+import { concatBytes } from "../bytes/concat.js";
 import { ByteReader, checkBytes } from "./reader.js";
 
 export type UiMode = "not-specified" | "background" | "informative" | "user-interaction";
@@ -70,23 +71,12 @@ export function sessionIdText(sessionId: number): string {
 
 const COLON = utf8Encode(":");
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
-}
 
 /** Digest = H(B64(H(server-identifier:password)):nonce:B64(H(trigger))), H = MD5 (§6.2.2.2); `nonce` as given. */
 export function notificationDigest(trigger: Uint8Array, serverId: string, password: string, nonce: Uint8Array): Uint8Array {
   const credentials = utf8Encode(base64Encode(md5(utf8Encode(`${serverId}:${password}`))));
   const triggerHash = utf8Encode(base64Encode(md5(trigger)));
-  return md5(concat([credentials, COLON, nonce, COLON, triggerHash]));
+  return md5(concatBytes([credentials, COLON, nonce, COLON, triggerHash]));
 }
 
 export interface ServerCredentials {

@@ -8,6 +8,7 @@ import { RELEASE_SYNC, newQuickJSWASMModule } from "quickjs-emscripten";
 import { Handset } from "../../hal/emulated/handset.js";
 import { tempDir } from "../support/temp.js";
 import { ROOT } from "../support/temp.js";
+import { benchSession } from "../integration/session/support/bench-session.js";
 
 interface Row {
   metric: string;
@@ -79,6 +80,14 @@ add("QuickJS heap after boot (memory_used_size)", median(heaps), "bytes");
   } else {
     add("QuickJS 2021 native: build failed", NaN, "");
   }
+}
+
+// A whole session of 200 commands over TLS on loopback: QuickJS heap peak (budget 2 MiB) and wall time.
+for (const encoding of ["xml", "wbxml"] as const) {
+  const run = await benchSession(encoding);
+  if (run.status !== "completed") add(`200-command session, ${encoding}: ${run.status}`, NaN, "");
+  add(`200-command session over TLS, ${encoding}: QuickJS heap peak (memory_used_size)`, run.peak, "bytes");
+  add(`200-command session over TLS, ${encoding}: wall time`, run.ms, "ms");
 }
 
 const entries = join(ROOT, "build", "out", "bench");

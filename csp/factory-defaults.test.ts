@@ -7,23 +7,14 @@ import { openConfigStore, type EmulatedConfigStore } from "../hal/emulated/confi
 import { createEmulatedDevice } from "../hal/emulated/device.js";
 import { settle } from "../hal/async.js";
 import { Tree, type TreeSession } from "../agent/cm/tree.js";
-import { DEFAULT_URI_LIMITS, parseUri, type DmUri } from "../agent/cm/uri.js";
-import { DmStatusError, type DmValue } from "./csp.js";
+import { DEFAULT_URI_LIMITS } from "../agent/cm/uri.js";
+import type { DmValue } from "./csp.js";
 import { tempDir } from "../test/support/temp.js";
 import { FACTORY_ROOT_ACL, applyFactoryDefaults, standardCsps } from "./index.js";
+import { statusOf, uri } from "../test/support/tree-rig.js";
 
 const OPERATOR = "operator.example";
-const uri = (text: string): DmUri => parseUri(text) as DmUri;
 const chr = (data: string): DmValue => ({ format: "chr", type: "text/plain", data });
-const statusOf = (run: () => unknown): number => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DmStatusError) return error.status;
-    throw error;
-  }
-  return 200;
-};
 
 describe("factory defaults", () => {
   let dir: ReturnType<typeof tempDir>;

@@ -7,28 +7,18 @@ import type { ConfigReader, ConfigTransaction, ConfigValue } from "../../hal/con
 import { openConfigStore, type EmulatedConfigStore } from "../../hal/emulated/config-store.js";
 import { settle } from "../../hal/async.js";
 import { Tree, type TreeSession } from "../../agent/cm/tree.js";
-import { parseUri, type DmUri } from "../../agent/cm/uri.js";
 import { DmStatusError, type DmValue } from "../csp.js";
 import { tempDir } from "../../test/support/temp.js";
 import { ACTIVESYNC_NATIVE_ROOT, activeSyncCsp } from "./activesync.js";
 import { CONTENT_TYPES } from "./ddf.js";
+import { statusOf, uri } from "../../test/support/tree-rig.js";
 
 const OPERATOR = "operator.example";
 const GUID = "{C556E16F-56C4-4EDB-9C64-D9469EE1FBE0}";
 const ACCOUNT = "./Vendor/MSFT/ActiveSync/Accounts/%7BC556E16F-56C4-4EDB-9C64-D9469EE1FBE0%7D";
 const NATIVE = `${ACTIVESYNC_NATIVE_ROOT}/Accounts/${GUID}`;
 
-const uri = (text: string): DmUri => parseUri(text) as DmUri;
 const chr = (data: string): DmValue => ({ format: "chr", type: "text/plain", data });
-const statusOf = (run: () => unknown): number => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DmStatusError) return error.status;
-    throw error;
-  }
-  return 200;
-};
 
 /** Every key at and below `key`, relative to it, with its value. */
 function flat(reader: ConfigReader, key: string, prefix = ""): Record<string, ConfigValue> {

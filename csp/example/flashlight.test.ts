@@ -5,13 +5,12 @@ import assert from "node:assert/strict";
 import type { ConfigTransaction } from "../../hal/config.js";
 import { openConfigStore, type EmulatedConfigStore } from "../../hal/emulated/config-store.js";
 import { Tree, type TreeSession } from "../../agent/cm/tree.js";
-import { parseUri, type DmUri } from "../../agent/cm/uri.js";
 import { DmStatusError, type DmValue } from "../csp.js";
 import { tempDir } from "../../test/support/temp.js";
 import { FLASHLIGHT_KEY, flashlightCsp } from "./flashlight.js";
+import { uri } from "../../test/support/tree-rig.js";
 
 const F = "./Vendor/Example/Flashlight";
-const uri = (text: string): DmUri => parseUri(text) as DmUri;
 const bool = (data: string): DmValue => ({ format: "bool", type: "text/plain", data });
 const statusOf = async (run: () => unknown): Promise<number> => {
   try {

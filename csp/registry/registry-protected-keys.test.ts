@@ -5,26 +5,17 @@ import assert from "node:assert/strict";
 import type { ConfigTransaction } from "../../hal/config.js";
 import { openConfigStore, type EmulatedConfigStore } from "../../hal/emulated/config-store.js";
 import { Tree, type TreeSession } from "../../agent/cm/tree.js";
-import { parseUri, type DmUri } from "../../agent/cm/uri.js";
+import { parseUri } from "../../agent/cm/uri.js";
 import { GENERIC_DATA, TREE_STATE } from "../../agent/cm/store-keys.js";
 import { PUSH_POLICY, PUSH_STATE } from "../../agent/push/router.js";
 import { STATE_DOMAIN } from "../../agent/agent.js";
-import { DmStatusError, type DmValue } from "../csp.js";
+import type { DmValue } from "../csp.js";
 import { tempDir } from "../../test/support/temp.js";
 import { PROTECTED_KEYS, registryCsp } from "./registry.js";
+import { statusOf, uri } from "../../test/support/tree-rig.js";
 
 const R = "./Vendor/MSFT/Registry";
-const uri = (text: string): DmUri => parseUri(text) as DmUri;
 const chr = (data: string): DmValue => ({ format: "chr", data });
-const statusOf = (run: () => unknown): number => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DmStatusError) return error.status;
-    throw error;
-  }
-  return 200;
-};
 
 describe("./Vendor/MSFT/Registry protected keys", () => {
   let dir: ReturnType<typeof tempDir>;

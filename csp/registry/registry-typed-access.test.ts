@@ -5,23 +5,13 @@ import assert from "node:assert/strict";
 import type { ConfigTransaction } from "../../hal/config.js";
 import { openConfigStore, type EmulatedConfigStore } from "../../hal/emulated/config-store.js";
 import { Tree, type TreeSession } from "../../agent/cm/tree.js";
-import { parseUri, type DmUri } from "../../agent/cm/uri.js";
 import { DmStatusError, type DmFormat, type DmValue } from "../csp.js";
 import { tempDir } from "../../test/support/temp.js";
 import { registryCsp } from "./registry.js";
+import { statusOf, uri } from "../../test/support/tree-rig.js";
 
 const R = "./Vendor/MSFT/Registry";
-const uri = (text: string): DmUri => parseUri(text) as DmUri;
 const value = (format: DmFormat, data: string | Uint8Array): DmValue => ({ format, data });
-const statusOf = (run: () => unknown): number => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DmStatusError) return error.status;
-    throw error;
-  }
-  return 200;
-};
 
 describe("./Vendor/MSFT/Registry", () => {
   let dir: ReturnType<typeof tempDir>;

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import type { ConfigTransaction } from "../../../hal/config.js";
 import { openConfigStore, type EmulatedConfigStore } from "../../../hal/emulated/config-store.js";
 import { Tree, type TreeSession } from "../../../agent/cm/tree.js";
-import { parseUri, type DmUri } from "../../../agent/cm/uri.js";
 import { DmStatusError, type Csp, type DmValue } from "../../../csp/csp.js";
 import { tempDir } from "../../support/temp.js";
+import { statusOf, uri } from "../../support/tree-rig.js";
 
 /** A read-only CSP at ./Info with a readable leaf and a write-only secret. */
 const infoCsp: Csp = {
@@ -30,17 +30,7 @@ const infoCsp: Csp = {
   delete: () => { throw new DmStatusError(405, "read-only"); },
 };
 
-const uri = (text: string): DmUri => parseUri(text) as DmUri;
 const chr = (data: string): DmValue => ({ format: "chr", type: "text/plain", data });
-const statusOf = (run: () => unknown): number => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DmStatusError) return error.status;
-    throw error;
-  }
-  return 200;
-};
 
 describe("the DM tree", () => {
   let dir: ReturnType<typeof tempDir>;
